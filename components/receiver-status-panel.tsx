@@ -1,0 +1,73 @@
+import type { ReceiverStatus } from "@/lib/receiver-status";
+
+function Time({ at }: { at: Date | null }) {
+  if (!at) return <span>never</span>;
+  const iso = at.toISOString();
+  return (
+    <time dateTime={iso} title={iso}>
+      {iso.replace("T", " ").slice(0, 19)} UTC
+    </time>
+  );
+}
+
+export function ReceiverStatusPanel({ status, callbackUrl }: { status: ReceiverStatus; callbackUrl: string }) {
+  return (
+    <section
+      aria-labelledby="receiver-heading"
+      className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900"
+    >
+      <h2 id="receiver-heading" className="text-lg font-semibold">
+        Callback receiver
+      </h2>
+      <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
+        <dt className="text-slate-500 dark:text-slate-400">Callback URL</dt>
+        <dd className="break-all font-mono">{callbackUrl}</dd>
+        <dt className="text-slate-500 dark:text-slate-400">Apps (SDKAppID)</dt>
+        <dd data-testid="sdkappids">{status.sdkAppIds.length ? status.sdkAppIds.join(", ") : "none configured"}</dd>
+        <dt className="text-slate-500 dark:text-slate-400">Callback authentication</dt>
+        <dd>{status.signRequired ? "on: every callback must carry a valid Sign" : "off"}</dd>
+        <dt className="text-slate-500 dark:text-slate-400">Recalls stored</dt>
+        <dd data-testid="recall-count">{status.recalls.toLocaleString("en-US")}</dd>
+        <dt className="text-slate-500 dark:text-slate-400">Last callback</dt>
+        <dd>
+          <Time at={status.lastCallbackAt} />
+        </dd>
+      </dl>
+      {status.commands.length > 0 ? (
+        <table className="mt-4 w-full text-left text-sm">
+          <caption className="sr-only">Callbacks answered OK, by command</caption>
+          <thead className="text-slate-500 dark:text-slate-400">
+            <tr>
+              <th scope="col" className="py-1 pr-4 font-medium">
+                App
+              </th>
+              <th scope="col" className="py-1 pr-4 font-medium">
+                Command
+              </th>
+              <th scope="col" className="py-1 pr-4 text-right font-medium">
+                Callbacks
+              </th>
+              <th scope="col" className="py-1 font-medium">
+                Last received
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.commands.map((c) => (
+              <tr key={`${c.sdkAppId}/${c.command}`} className="border-t border-slate-100 dark:border-slate-800">
+                <td className="py-1 pr-4 font-mono">{c.sdkAppId}</td>
+                <td className="py-1 pr-4 font-mono">{c.command}</td>
+                <td className="py-1 pr-4 text-right tabular-nums">{c.count.toLocaleString("en-US")}</td>
+                <td className="py-1">
+                  <Time at={c.lastReceivedAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="mt-4 text-slate-500 dark:text-slate-400">No callbacks received yet.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+// The one place that reads the environment. Everything else imports `config`.
+// Parsed once at start-up: a bad value stops the process with a message naming the variable.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// Scripts run outside Next.js, which loads .env for the app itself; values already in the
+// environment win over the file in both cases.
+if (existsSync(".env")) process.loadEnvFile(".env");
+
+const DEFAULT_DATABASE_URL = "file:./data/recall-monitor.db";
+
+const sdkAppIds = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .refine((ids) => ids.every((id) => /^\d{1,20}$/.test(id)), {
+    error: "expected a comma-separated list of numeric SDKAppIDs, e.g. 1400000000 or 1400000000,1400000001",
+  });
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? String(fallback) : v.trim()))
+    .pipe(z.string().regex(/^\d+$/, { error: "expected a whole number of seconds" }))
+    .transform(Number)
+    .pipe(z.number().int().min(1, { error: "expected a whole number >= 1" }));
+
+const databaseUrl = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : DEFAULT_DATABASE_URL))
+  .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
+    error: "expected file:<path> (SQLite) or postgresql://user:pass@host:port/db",
+  });
+
+const envSchema = z.object({
+  IM_SDKAPPID: sdkAppIds,
+  IM_CALLBACK_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v?.length ? v : undefined)),
+  IM_CALLBACK_MAX_SKEW_SECONDS: positiveInt(60),
+  DATABASE_URL: databaseUrl,
+  PORT: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : "3000"))
+    .pipe(z.string().regex(/^\d{1,5}$/, { error: "expected a TCP port number" }))
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(65535, { error: "expected a TCP port number" })),
+  LOG_LEVEL: z.enum(["info", "error", "silent"], { error: "expected info, error or silent" }).default("info"),
+  ENABLE_BENCH_ROUTES: z
+    .enum(["0", "1", "true", "false", ""], { error: "expected 1 or 0" })
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+});
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `  ${String(i.path[0] ?? "?")}: ${i.message}`).join("\n");
+}
+
+export function parseConfig(env: Record<string, string | undefined>) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration (see .env.example):\n${formatIssues(parsed.error)}`);
+  }
+  const e = parsed.data;
+  const isPostgres = e.DATABASE_URL.startsWith("postgres");
+  return {
+    im: {
+      /** The apps whose callbacks we accept; empty means "not set up yet". */
+      sdkAppIds: e.IM_SDKAPPID,
+      callbackToken: e.IM_CALLBACK_TOKEN,
+      maxSkewSeconds: e.IM_CALLBACK_MAX_SKEW_SECONDS,
+    },
+    database: isPostgres
+      ? { dialect: "postgresql" as const, url: e.DATABASE_URL }
+      : {
+          dialect: "sqlite" as const,
+          url: e.DATABASE_URL,
+          // Relative paths are relative to the working directory, as in Prisma's own CLI.
+          file: path.resolve(e.DATABASE_URL.slice("file:".length)),
+        },
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    enableBenchRoutes: e.ENABLE_BENCH_ROUTES,
+  };
+}
+
+export type Config = ReturnType<typeof parseConfig>;
+
+export const config: Config = parseConfig(process.env);

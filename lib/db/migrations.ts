@@ -1,0 +1,111 @@
+// Applies and creates Prisma migrations with the WebAssembly schema engine, so that neither
+// `npm start` nor `npm run db:migration` needs Prisma's native engine, which is downloaded from a
+// host that offline machines and firewalled networks cannot reach. Applied migrations are
+// recorded in Prisma's own `_prisma_migrations` table, so `prisma migrate deploy/status` keep
+// working wherever the native engine is available.
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SchemaEngine } from "@prisma/schema-engine-wasm";
+import type { Config } from "@/lib/config";
+
+export type Dialect = Config["database"]["dialect"];
+
+const PRISMA_DIR = path.resolve(process.cwd(), "prisma");
+export const schemaFile = (dialect: Dialect) => path.join(PRISMA_DIR, dialect, "schema.prisma");
+export const migrationsDir = (dialect: Dialect) => path.join(PRISMA_DIR, dialect, "migrations");
+
+const NO_FILTERS = { externalTables: [], externalEnums: [] };
+
+let engineClass: Promise<typeof SchemaEngine> | undefined;
+
+// On Node 20 the package's entry point imports a .wasm file, which needs a flag; instantiating
+// the module by hand avoids that.
+function loadEngineClass(): Promise<typeof SchemaEngine> {
+  engineClass ??= (async () => {
+    const bg = await import("@prisma/schema-engine-wasm/schema_engine_bg");
+    const require = createRequire(import.meta.url);
+    const wasmFile = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+    const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), { "./schema_engine_bg.js": bg });
+    const exports = instance.exports as unknown as { __wbindgen_start(): void };
+    bg.__wbg_set_wasm(exports);
+    exports.__wbindgen_start();
+    return bg.SchemaEngine;
+  })();
+  return engineClass;
+}
+
+function adapterFactory(database: Config["database"]) {
+  if (database.dialect === "postgresql") return new PrismaPg({ connectionString: database.url });
+  mkdirSync(path.dirname(database.file), { recursive: true });
+  return new PrismaBetterSqlite3({ url: `file:${database.file}` });
+}
+
+async function withEngine<T>(database: Config["database"], run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+  const Engine = await loadEngineClass();
+  const schema = schemaFile(database.dialect);
+  const engine = await Engine.new(
+    { datamodels: [[schema, readFileSync(schema, "utf8")]] },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(adapterFactory(database)),
+  );
+  try {
+    return await run(engine);
+  } finally {
+    engine.free();
+  }
+}
+
+/** The migrations committed under prisma/<dialect>/migrations, oldest first. */
+export function listMigrations(dialect: Dialect) {
+  const dir = migrationsDir(dialect);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .map((name) => ({ name, sql: readFileSync(path.join(dir, name, "migration.sql"), "utf8") }));
+}
+
+/** Applies pending migrations; returns the names of those it applied. */
+export async function applyMigrations(database: Config["database"]): Promise<string[]> {
+  const dir = migrationsDir(database.dialect);
+  const migrations = listMigrations(database.dialect);
+  return withEngine(database, async (engine) => {
+    const result = await engine.applyMigrations({
+      migrationsList: {
+        baseDir: dir,
+        lockfile: { path: "migration_lock.toml", content: readFileSync(path.join(dir, "migration_lock.toml"), "utf8") },
+        shadowDbInitScript: "",
+        // `path` is stored verbatim as the migration's name, so it must be the bare folder name.
+        migrationDirectories: migrations.map((m) => ({
+          path: m.name,
+          migrationFile: { path: "migration.sql", content: { tag: "ok" as const, value: m.sql } },
+        })),
+      },
+      filters: NO_FILTERS,
+    });
+    return result.appliedMigrationNames;
+  });
+}
+
+/**
+ * SQL that turns a database built from schema `from` (null: an empty database) into one built
+ * from schema `to`. Diffing two schema texts needs no shadow database, which the wasm engine
+ * cannot drive reliably on either dialect.
+ */
+export async function diffSchemas(database: Config["database"], from: string | null, to: string): Promise<string> {
+  const file = schemaFile(database.dialect);
+  return withEngine(database, async (engine) => {
+    const result = await engine.diff({
+      from: from === null ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: file, content: from }] },
+      to: { tag: "schemaDatamodel", files: [{ path: file, content: to }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTERS,
+    });
+    return result.stdout ?? "";
+  });
+}

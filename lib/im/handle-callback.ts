@@ -1,0 +1,134 @@
+// The IM callback endpoint's logic, independent of Next.js so tests and the benchmark's
+// baseline route can run it with another sink.
+import type { Config } from "@/lib/config";
+import { type CallbackParams, readCallbackParams } from "@/lib/im/callback-params";
+import { BodyEncodingError, BodyTooLargeError, readBodyText } from "@/lib/im/read-body";
+import { InvalidBodyError, parseRecallBody, RECALL_COMMAND } from "@/lib/im/recall-body";
+import { imResponse } from "@/lib/im/response";
+import { isConfiguredApp, verifyCallbackSign } from "@/lib/im/sign";
+import { errorId, log } from "@/lib/log";
+import { type NewRecall, toNewRecall } from "@/lib/recalls/new-recall";
+import type { StoreOutcome } from "@/lib/recalls/store";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_PARAM_LENGTH = 64;
+// IM waits 2 s for an answer. Past this, answer 503 so a retrying sender redelivers; if the write
+// does commit later, the redelivery is recognised as a duplicate.
+const COMMIT_DEADLINE_MS = 1_500;
+
+export type RecallSink = {
+  submit(recall: NewRecall): Promise<StoreOutcome>;
+  tally(sdkAppId: string, command: string, at: Date): void;
+};
+
+type Verdict = { status: number; errorInfo?: string; outcome: string };
+
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorInfo: string,
+    readonly outcome: string,
+  ) {
+    super(errorInfo);
+  }
+}
+
+/** Answers one IM callback in Tencent's JSON shape and logs one line about it. */
+export async function answerImCallback(request: Request, im: Config["im"], sink: RecallSink): Promise<Response> {
+  const started = performance.now();
+  const params = readCallbackParams(new URL(request.url).searchParams);
+  let verdict: Verdict;
+  try {
+    verdict = await decide(request, params, im, sink);
+  } catch (error) {
+    if (error instanceof Refusal) verdict = { status: error.status, errorInfo: error.errorInfo, outcome: error.outcome };
+    else {
+      // Unreachable by design; if it happens, IM gets its JSON shape and the log gets the detail.
+      const id = errorId();
+      log("error", "im_callback_error", { errorId: id, error: String(error) });
+      verdict = { status: 500, errorInfo: `internal error (log id ${id})`, outcome: "error" };
+    }
+  }
+  log("info", "im_callback", {
+    command: params.callbackCommand?.slice(0, MAX_PARAM_LENGTH),
+    app: params.sdkAppId?.slice(0, MAX_PARAM_LENGTH),
+    outcome: verdict.outcome,
+    status: verdict.status,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+  });
+  return imResponse(verdict.status, verdict.errorInfo);
+}
+
+async function decide(request: Request, params: CallbackParams, im: Config["im"], sink: RecallSink): Promise<Verdict> {
+  const receivedAt = new Date();
+
+  if (im.sdkAppIds.length === 0) {
+    throw new Refusal(503, "Recall Monitor has no SDKAppID configured: set IM_SDKAPPID", "refused:not_configured");
+  }
+  if (!params.sdkAppId || !isConfiguredApp(params.sdkAppId, im.sdkAppIds)) {
+    throw new Refusal(403, params.sdkAppId ? "SdkAppid is not this app's SDKAppID" : "SdkAppid is missing from the URL", "refused:app");
+  }
+  const command = params.callbackCommand;
+  if (!command) throw new Refusal(400, "CallbackCommand is missing from the URL", "refused:no_command");
+  if (im.callbackToken) {
+    const check = verifyCallbackSign({
+      token: im.callbackToken,
+      sign: params.sign,
+      requestTime: params.requestTime,
+      maxSkewSeconds: im.maxSkewSeconds,
+      nowMs: receivedAt.getTime(),
+    });
+    if (!check.ok) throw new Refusal(401, check.reason, "refused:sign");
+  }
+  const sdkAppId = params.sdkAppId;
+
+  // One URL receives every command the console enables, including "before" callbacks whose
+  // answer decides whether a user's message is delivered: all of them get OK, unread.
+  if (command !== RECALL_COMMAND) {
+    sink.tally(sdkAppId, command, receivedAt);
+    return { status: 200, outcome: "ignored" };
+  }
+
+  for (const [name, value] of [
+    ["ClientIP", params.clientIp],
+    ["OptPlatform", params.optPlatform],
+  ] as const) {
+    if (value && value.length > MAX_PARAM_LENGTH)
+      throw new Refusal(400, `${name} is longer than ${MAX_PARAM_LENGTH} characters`, "refused:params");
+  }
+
+  let text: string;
+  try {
+    text = await readBodyText(request, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new Refusal(413, `body is larger than ${MAX_BODY_BYTES} bytes`, "refused:too_large");
+    if (error instanceof BodyEncodingError) throw new Refusal(400, error.message, "refused:body");
+    throw new Refusal(400, "body could not be read", "refused:body");
+  }
+  let recall: NewRecall;
+  try {
+    recall = toNewRecall(parseRecallBody(text), { sdkAppId, receivedAt, optPlatform: params.optPlatform, clientIp: params.clientIp });
+  } catch (error) {
+    if (error instanceof InvalidBodyError) throw new Refusal(400, error.message, "refused:body");
+    throw error;
+  }
+
+  let result: StoreOutcome;
+  try {
+    result = await withDeadline(sink.submit(recall), COMMIT_DEADLINE_MS);
+  } catch (error) {
+    const id = errorId();
+    log("error", "im_callback_store_failed", { errorId: id, error: error instanceof Error ? error.message : String(error) });
+    throw new Refusal(503, `recall not stored, database unavailable; retry later (log id ${id})`, "failed:database");
+  }
+  sink.tally(sdkAppId, command, receivedAt);
+  return { status: 200, outcome: result.outcome };
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not committed within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

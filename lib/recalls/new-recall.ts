@@ -1,0 +1,39 @@
+import { normalisePlatform } from "@/lib/im/platform";
+import type { RecallBody } from "@/lib/im/recall-body";
+
+/** A recall as it is about to be stored. */
+export type NewRecall = {
+  sdkAppId: string;
+  fromAccount: string;
+  toAccount: string;
+  msgKey: string;
+  unreadMsgNum: number | null;
+  eventTime: Date | null;
+  receivedAt: Date;
+  optPlatformRaw: string | null;
+  optPlatform: string | null;
+  clientIp: string | null;
+};
+
+export function toNewRecall(
+  body: RecallBody,
+  meta: { sdkAppId: string; receivedAt: Date; optPlatform?: string; clientIp?: string },
+): NewRecall {
+  return {
+    sdkAppId: meta.sdkAppId,
+    fromAccount: body.From_Account,
+    toAccount: body.To_Account,
+    msgKey: body.MsgKey,
+    unreadMsgNum: body.UnreadMsgNum ?? null,
+    eventTime: body.EventTime ?? null,
+    receivedAt: meta.receivedAt,
+    optPlatformRaw: meta.optPlatform || null,
+    optPlatform: normalisePlatform(meta.optPlatform),
+    clientIp: meta.clientIp || null,
+  };
+}
+
+/** A recall's identity: MsgKey alone is not unique across senders, recipients and apps. */
+export function recallIdentity(r: Pick<NewRecall, "sdkAppId" | "fromAccount" | "toAccount" | "msgKey">): string {
+  return `${r.sdkAppId}\u0000${r.fromAccount}\u0000${r.toAccount}\u0000${r.msgKey}`;
+}
