@@ -1,0 +1,29 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+const alias = { "@": root };
+
+// Integration tests run twice, once per database: the same behaviour is required of both.
+const integration = (database: "sqlite" | "postgresql") => ({
+  resolve: { alias },
+  test: {
+    name: `integration-${database}`,
+    include: ["tests/integration/**/*.test.ts"],
+    env: { TEST_DATABASE: database },
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    globalSetup: [path.join(root, "tests/support/global-setup.ts")],
+  },
+});
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"] } },
+      integration("sqlite"),
+      integration("postgresql"),
+    ],
+  },
+});
