@@ -69,26 +69,55 @@ export function listMigrations(dialect: Dialect) {
     .map((name) => ({ name, sql: readFileSync(path.join(dir, name, "migration.sql"), "utf8") }));
 }
 
+/** Names of the migrations the database has recorded as applied; empty for a new database. */
+async function appliedMigrationNames(database: Config["database"]): Promise<Set<string>> {
+  const adapter = await adapterFactory(database).connect();
+  try {
+    const result = await adapter.queryRaw({
+      sql: "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+      args: [],
+      argTypes: [],
+    });
+    return new Set(result.rows.map((row) => String(row[0])));
+  } catch {
+    return new Set(); // no _prisma_migrations table yet
+  } finally {
+    await adapter.dispose();
+  }
+}
+
 /** Applies pending migrations; returns the names of those it applied. */
 export async function applyMigrations(database: Config["database"]): Promise<string[]> {
   const dir = migrationsDir(database.dialect);
   const migrations = listMigrations(database.dialect);
-  return withEngine(database, async (engine) => {
-    const result = await engine.applyMigrations({
-      migrationsList: {
-        baseDir: dir,
-        lockfile: { path: "migration_lock.toml", content: readFileSync(path.join(dir, "migration_lock.toml"), "utf8") },
-        shadowDbInitScript: "",
-        // `path` is stored verbatim as the migration's name, so it must be the bare folder name.
-        migrationDirectories: migrations.map((m) => ({
-          path: m.name,
-          migrationFile: { path: "migration.sql", content: { tag: "ok" as const, value: m.sql } },
-        })),
-      },
-      filters: NO_FILTERS,
+  // The engine takes SQLite's file in exclusive locking mode, which fails while any other process
+  // (a running app, a seed) has it open; checking first keeps the common case, nothing pending,
+  // from needing that.
+  const applied = await appliedMigrationNames(database);
+  if (migrations.every((m) => applied.has(m.name))) return [];
+  try {
+    return await withEngine(database, async (engine) => {
+      const result = await engine.applyMigrations({
+        migrationsList: {
+          baseDir: dir,
+          lockfile: { path: "migration_lock.toml", content: readFileSync(path.join(dir, "migration_lock.toml"), "utf8") },
+          shadowDbInitScript: "",
+          // `path` is stored verbatim as the migration's name, so it must be the bare folder name.
+          migrationDirectories: migrations.map((m) => ({
+            path: m.name,
+            migrationFile: { path: "migration.sql", content: { tag: "ok" as const, value: m.sql } },
+          })),
+        },
+        filters: NO_FILTERS,
+      });
+      return result.appliedMigrationNames;
     });
-    return result.appliedMigrationNames;
-  });
+  } catch (error) {
+    if (database.dialect === "sqlite" && String(error).includes("SocketTimeout")) {
+      throw new Error(`Cannot migrate ${database.file}: another process has it open (is Recall Monitor running?). Stop it and try again.`);
+    }
+    throw error;
+  }
 }
 
 /**
