@@ -39,7 +39,10 @@ runScript(USAGE, async () => {
     console.warn("IM_SDKAPPID is not set: callbacks will be refused until it is (see .env.example).");
   }
 
-  const server = spawn(process.execPath, [nextBin, "start", "-p", String(config.port)], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
+  const server = spawn(process.execPath, [nextBin, "start", "-p", String(config.port)], {
+    stdio: "inherit",
+    env: { ...env, NODE_ENV: "production" },
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   await new Promise<void>((resolve) => {
     server.on("exit", (code, signal) => {

@@ -8,7 +8,11 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import type { Config } from "@/lib/config";
 
@@ -47,15 +51,35 @@ function adapterFactory(database: Config["database"]) {
 async function withEngine<T>(database: Config["database"], run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const Engine = await loadEngineClass();
   const schema = schemaFile(database.dialect);
+  // The engine does not close the connections it opens when freed, and on SQLite it holds the file
+  // in exclusive locking mode: keep track of them and close them, or the app that starts next
+  // could never write.
+  const factory = adapterFactory(database);
+  const opened: SqlDriverAdapter[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
   const engine = await Engine.new(
     { datamodels: [[schema, readFileSync(schema, "utf8")]] },
     () => {},
-    bindMigrationAwareSqlAdapterFactory(adapterFactory(database)),
+    bindMigrationAwareSqlAdapterFactory(tracked),
   );
   try {
     return await run(engine);
   } finally {
     engine.free();
+    await Promise.all(opened.map((a) => a.dispose().catch(() => {})));
   }
 }
 
