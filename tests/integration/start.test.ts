@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 
 const start = (env: Record<string, string>, args: string[] = []) =>
   spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts", ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
     encoding: "utf8",
     timeout: 30_000,
   });
