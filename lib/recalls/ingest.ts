@@ -1,11 +1,18 @@
+import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { CommitQueue } from "@/lib/recalls/commit-queue";
+import { sqliteBatchWriter } from "@/lib/recalls/sqlite-writer";
 import { storeRecalls } from "@/lib/recalls/store";
 
 // One queue per process (kept across Next.js dev reloads), so concurrent callbacks share commits.
 const holder = globalThis as unknown as { recallMonitorQueue?: CommitQueue };
 
 export function ingestQueue(): CommitQueue {
-  holder.recallMonitorQueue ??= new CommitQueue(async (recalls, tallies) => storeRecalls(await getDb(), recalls, tallies));
+  holder.recallMonitorQueue ??= new CommitQueue(
+    config.database.dialect === "sqlite"
+      ? // SQLite commits block the thread that runs them: keep them off the event loop.
+        sqliteBatchWriter(config.database.file)
+      : async (recalls, tallies) => storeRecalls(await getDb(), recalls, tallies),
+  );
   return holder.recallMonitorQueue;
 }

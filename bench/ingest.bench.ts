@@ -1,0 +1,210 @@
+// Ingest throughput: POST /api/im/callback against the same pipeline without a database
+// (/api/bench/parse-only), one after the other on one production server, unique MsgKey per request.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import autocannon, { type AutocannonResult } from "autocannon";
+import { BENCH_DIR, type BenchServer, startBenchServer } from "@/bench/support";
+import { RECALL_COMMAND } from "@/lib/im/recall-body";
+import { parseFlags, UsageError } from "@/scripts/cli";
+
+export const usage = `
+ingest: callback route vs. parse-only baseline (same pipeline, no database), 20 connections
+  --duration <s>        seconds measured per route (default 15)
+  --connections <n>     concurrent connections (default 20)
+  --warmup <s>          seconds of warm-up per route before measuring (default 5)
+  --database <d>        sqlite (default) or postgresql (a fresh database on TEST_POSTGRES_URL's server)
+  --cpu-prof            write a V8 CPU profile of the server to bench/.tmp/
+`;
+
+const APP_ID = "1400000001";
+const OK_BODY = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
+const PLATFORMS = ["Android", "iOS", "IOS", "Web", "Windows", "Mac", "IPad", "RESTAPI"];
+const USERS = 2_000;
+
+type Measured = {
+  label: string;
+  path: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  acknowledged: number;
+  stored?: number;
+  cpuMsPerRequest?: number;
+};
+
+function positiveInt(flags: Map<string, string>, name: string, fallback: number): number {
+  const raw = flags.get(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number above 0, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** Autocannon with a fresh recall per request; counts answers that are exactly Tencent's OK. */
+async function load(server: BenchServer, route: string, connections: number, how: { duration: number } | { amount: number }) {
+  const run = randomBytes(3).toString("hex");
+  let n = 0;
+  let acknowledged = 0;
+  const started = performance.now();
+  const result: AutocannonResult = await autocannon({
+    url: server.url,
+    connections,
+    timeout: 10,
+    ...how,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (request) => {
+          const i = n++;
+          const platform = PLATFORMS[i % PLATFORMS.length] ?? "Android";
+          return {
+            ...request,
+            path: `${route}?SdkAppid=${APP_ID}&CallbackCommand=${RECALL_COMMAND}&contenttype=json&ClientIP=203.0.113.${i % 250}&OptPlatform=${platform}`,
+            // As IM sends it: no Content-Type header.
+            body: JSON.stringify({
+              CallbackCommand: RECALL_COMMAND,
+              From_Account: `user_${(i * 7) % USERS}`,
+              To_Account: `user_${(i * 13 + 1) % USERS}`,
+              MsgKey: `${i}_${run}_${Math.floor(Date.now() / 1000)}`,
+              UnreadMsgNum: i % 23,
+            }),
+          };
+        },
+        onResponse: (status, body) => {
+          if (status === 200 && body === OK_BODY) acknowledged++;
+        },
+      },
+    ],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return { result, acknowledged, seconds };
+}
+
+async function countRecalls(server: BenchServer): Promise<number> {
+  return (await server.db()).recall.count();
+}
+
+// The warm-up stops on time, leaving requests in flight that may still commit: wait until the
+// count stops moving so they are not counted as the measured run's.
+async function settledCount(server: BenchServer): Promise<number> {
+  let last = await countRecalls(server);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await countRecalls(server);
+    if (now === last) return now;
+    last = now;
+  }
+}
+
+async function measure(server: BenchServer, label: string, route: string, args: { duration: number; warmup: number; connections: number }) {
+  process.stdout.write(`  warming up ${route} (${args.warmup} s) ... `);
+  const warm = await load(server, route, args.connections, { duration: args.warmup });
+  const warmRate = warm.result["2xx"] / warm.seconds;
+  // A fixed number of requests (about --duration seconds at the warm-up rate) rather than a fixed
+  // time: stopping on time would cut requests in flight, which the server may store unanswered.
+  const amount = Math.max(args.connections, Math.round((warmRate * args.duration) / args.connections) * args.connections);
+  process.stdout.write(`${Math.round(warmRate)} req/s; measuring ${amount} requests ... `);
+  const before = await settledCount(server);
+  const cpuBefore = server.cpuMs();
+  const { result, acknowledged, seconds } = await load(server, route, args.connections, { amount });
+  const cpuAfter = server.cpuMs();
+  const stored = (await settledCount(server)) - before;
+  console.log("done");
+  return {
+    label,
+    path: route,
+    reqPerSec: (result["2xx"] + result.non2xx) / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    acknowledged,
+    stored,
+    cpuMsPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / (result["2xx"] + result.non2xx),
+  } satisfies Measured;
+}
+
+/** Mean batch size from the commit queue's periodic "ingest_batches" log lines. */
+function batchStats(logFile: string, text: string) {
+  let batches = 0;
+  let recalls = 0;
+  let max = 0;
+  let writeMs = 0;
+  for (const line of text.split("\n")) {
+    if (!line.includes('"ingest_batches"')) continue;
+    try {
+      const e = JSON.parse(line) as { batches: number; recalls: number; maxBatch: number; meanWriteMs: number };
+      batches += e.batches;
+      writeMs += e.meanWriteMs * e.batches;
+      recalls += e.recalls;
+      max = Math.max(max, e.maxBatch);
+    } catch {}
+  }
+  return batches === 0
+    ? `no batch statistics in ${logFile}`
+    : `${batches} commits, ${(recalls / batches).toFixed(1)} recalls per commit on average, largest ${max}, ${(writeMs / batches).toFixed(1)} ms per commit on average`;
+}
+
+export default async function run(args: string[]): Promise<void> {
+  const flags = parseFlags(
+    args.filter((a) => a !== "--cpu-prof"),
+    ["duration", "connections", "warmup", "database"],
+  );
+  const duration = positiveInt(flags, "duration", 15);
+  const connections = positiveInt(flags, "connections", 20);
+  const warmup = positiveInt(flags, "warmup", 5);
+  const dialect = flags.get("database") ?? "sqlite";
+  if (dialect !== "sqlite" && dialect !== "postgresql")
+    throw new UsageError(`--database must be sqlite or postgresql, got ${JSON.stringify(dialect)}`);
+
+  const server = await startBenchServer({
+    name: "ingest",
+    dialect,
+    env: { ENABLE_BENCH_ROUTES: "1", LOG_LEVEL: "info", IM_SDKAPPID: APP_ID },
+    cpuProfileDir: args.includes("--cpu-prof") ? BENCH_DIR : undefined,
+  });
+  let rows: Measured[];
+  try {
+    console.log(
+      `ingest: next start (production build), ${dialect === "sqlite" ? "SQLite WAL, synchronous=FULL" : "PostgreSQL"}, ` +
+        `${connections} connections, ~${duration} s per route after ${warmup} s warm-up, LOG_LEVEL=info (log to ${server.logFile})`,
+    );
+    const baseline = await measure(server, "baseline", "/api/bench/parse-only", { duration, warmup, connections });
+    const callback = await measure(server, "callback", "/api/im/callback", { duration, warmup, connections });
+    rows = [baseline, callback];
+  } finally {
+    await server.stop();
+  }
+  const [baseline, callback] = rows as [Measured, Measured];
+
+  const table = [
+    ["route", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx", "acknowledged", "stored", "server CPU ms/req"],
+    ...rows.map((r) => [
+      `${r.label} ${r.path}`,
+      r.reqPerSec.toFixed(0),
+      String(r.p50),
+      String(r.p99),
+      String(r.errors),
+      String(r.non2xx),
+      String(r.acknowledged),
+      r.label === "baseline" ? "-" : String(r.stored),
+      r.cpuMsPerRequest === undefined ? "n/a" : r.cpuMsPerRequest.toFixed(2),
+    ]),
+  ];
+  const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((row) => (row[i] ?? "").length)));
+  for (const row of table)
+    console.log(`  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ")}`);
+
+  console.log(`  batching: ${batchStats(server.logFile, readFileSync(server.logFile, "utf8"))}`);
+  const ratio = callback.reqPerSec / baseline.reqPerSec;
+  const clean = callback.errors === 0 && callback.non2xx === 0 && baseline.errors === 0 && baseline.non2xx === 0;
+  const consistent = callback.stored === callback.acknowledged;
+  const met = ratio >= 0.85 && clean && consistent && callback.p99 <= 50;
+  console.log(
+    `  ratio callback/baseline ${ratio.toFixed(2)} (target >= 0.85), callback p99 ${callback.p99} ms (target <= 50), ` +
+      `errors ${callback.errors + callback.non2xx}, stored ${consistent ? "==" : "!="} acknowledged: target ${met ? "MET" : "NOT met"}`,
+  );
+}
