@@ -98,14 +98,25 @@ async function settledCount(server: BenchServer): Promise<number> {
   }
 }
 
-async function measure(server: BenchServer, label: string, route: string, args: { duration: number; warmup: number; connections: number }) {
-  process.stdout.write(`  warming up ${route} (${args.warmup} s) ... `);
-  const warm = await load(server, route, args.connections, { duration: args.warmup });
-  const warmRate = warm.result["2xx"] / warm.seconds;
+/** Runs the route for `seconds` so both routes are compiled and JIT-optimised before measuring; returns req/s. */
+async function warmUp(server: BenchServer, route: string, seconds: number, connections: number): Promise<number> {
+  process.stdout.write(`  warming up ${route} (${seconds} s) ... `);
+  const warm = await load(server, route, connections, { duration: seconds });
+  const rate = warm.result["2xx"] / warm.seconds;
+  console.log(`${Math.round(rate)} req/s`);
+  return rate;
+}
+
+async function measure(
+  server: BenchServer,
+  label: string,
+  route: string,
+  args: { duration: number; warmRate: number; connections: number },
+) {
   // A fixed number of requests (about --duration seconds at the warm-up rate) rather than a fixed
   // time: stopping on time would cut requests in flight, which the server may store unanswered.
-  const amount = Math.max(args.connections, Math.round((warmRate * args.duration) / args.connections) * args.connections);
-  process.stdout.write(`${Math.round(warmRate)} req/s; measuring ${amount} requests ... `);
+  const amount = Math.max(args.connections, Math.round((args.warmRate * args.duration) / args.connections) * args.connections);
+  process.stdout.write(`  measuring ${route}: ${amount} requests ... `);
   const before = await settledCount(server);
   const cpuBefore = server.cpuMs();
   const { result, acknowledged, seconds } = await load(server, route, args.connections, { amount });
@@ -172,8 +183,12 @@ export default async function run(args: string[]): Promise<void> {
       `ingest: next start (production build), ${dialect === "sqlite" ? "SQLite WAL, synchronous=FULL" : "PostgreSQL"}, ` +
         `${connections} connections, ~${duration} s per route after ${warmup} s warm-up, LOG_LEVEL=info (log to ${server.logFile})`,
     );
-    const baseline = await measure(server, "baseline", "/api/bench/parse-only", { duration, warmup, connections });
-    const callback = await measure(server, "callback", "/api/im/callback", { duration, warmup, connections });
+    const BASELINE = "/api/bench/parse-only";
+    const CALLBACK = "/api/im/callback";
+    const baselineRate = await warmUp(server, BASELINE, warmup, connections);
+    const callbackRate = await warmUp(server, CALLBACK, warmup, connections);
+    const baseline = await measure(server, "baseline", BASELINE, { duration, warmRate: baselineRate, connections });
+    const callback = await measure(server, "callback", CALLBACK, { duration, warmRate: callbackRate, connections });
     rows = [baseline, callback];
   } finally {
     await server.stop();
