@@ -1,6 +1,6 @@
 // Sends simulated IM callbacks over HTTP at a steady rate and tallies how they were answered.
 import { callbackSign } from "@/lib/im/sign";
-import { type RecallFacts, TrafficGenerator } from "@/lib/simulator/traffic";
+import { type PlannedCallback, type RecallFacts, TrafficGenerator } from "@/lib/simulator/traffic";
 
 export type SimulationOptions = {
   /** The callback URL as entered in the IM console, e.g. http://localhost:3000/api/im/callback. */
@@ -23,6 +23,10 @@ export type SimulationReport = {
   /** "200 OK", "503 FAIL", ... or "no answer" for network errors and timeouts. */
   byAnswer: Map<string, number>;
   duplicatesSent: number;
+  /** Redeliveries of recalls that were not answered OK, as IM retries after-callbacks. */
+  retriesSent: number;
+  /** Distinct recalls generated (first deliveries). */
+  distinctRecalls: number;
   errors: number;
   firstError?: string;
   /** Distinct recalls that got at least one OK answer: what the receiver promised to have stored. */
@@ -31,6 +35,10 @@ export type SimulationReport = {
 };
 
 const REQUEST_TIMEOUT_MS = 10_000;
+// IM retries an after-callback that failed (when the console enables it); the simulator does the
+// same for recalls, so a receiver that answered 503 gets the recall again and can store it.
+const RETRY_AFTER_MS = 1_000;
+const MAX_RETRIES = 2;
 const PROGRESS_EVERY_MS = 5_000;
 
 /** The URL IM would call: Tencent's parameter names, plus Sign/RequestTime when a token is set. */
@@ -54,6 +62,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     byCommand: new Map(),
     byAnswer: new Map(),
     duplicatesSent: 0,
+    retriesSent: 0,
+    distinctRecalls: 0,
     errors: 0,
     acknowledged: new Map(),
     elapsedMs: 0,
@@ -65,11 +75,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const intervalMs = 1000 / options.rate;
   let nextProgress = started + PROGRESS_EVERY_MS;
 
-  const sendOne = async (nowMs: number) => {
-    const planned = traffic.next(nowMs);
-    report.sent += 1;
-    bump(report.byCommand, planned.command);
-    if (planned.kind === "duplicate") report.duplicatesSent += 1;
+  const deliver = async (planned: PlannedCallback, nowMs: number, attempt: number): Promise<void> => {
+    let ok = false;
     try {
       const res = await fetch(signedCallbackUrl(options.url, planned.query, options.token, nowMs), {
         method: "POST",
@@ -84,13 +91,30 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         status = String(json.ActionStatus);
       } catch {}
       bump(report.byAnswer, `${res.status} ${status}`);
-      if (res.status === 200 && status === "OK" && planned.kind !== "other")
-        report.acknowledged.set(planned.recall.identity, planned.recall);
+      ok = res.status === 200 && status === "OK";
     } catch (error) {
       report.errors += 1;
       report.firstError ??= error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error);
       bump(report.byAnswer, "no answer");
     }
+    if (planned.kind === "other") return;
+    if (ok) report.acknowledged.set(planned.recall.identity, planned.recall);
+    else if (attempt < MAX_RETRIES) {
+      await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
+      report.retriesSent += 1;
+      bump(report.byCommand, planned.command);
+      report.sent += 1;
+      await deliver(planned, Date.now(), attempt + 1);
+    }
+  };
+
+  const sendOne = async (nowMs: number) => {
+    const planned = traffic.next(nowMs);
+    report.sent += 1;
+    bump(report.byCommand, planned.command);
+    if (planned.kind === "duplicate") report.duplicatesSent += 1;
+    if (planned.kind === "recall") report.distinctRecalls += 1;
+    await deliver(planned, nowMs, 0);
   };
 
   for (let i = 0; ; i++) {
@@ -132,7 +156,8 @@ export function formatReport(report: SimulationReport): string[] {
   lines.push(
     `Summary: sent ${report.sent} callbacks in ${seconds.toFixed(1)} s (${(report.sent / seconds).toFixed(1)}/s), ` +
       `${ok} answered OK, ${report.sent - ok - report.errors} refused, ${report.errors} errors; ` +
-      `${report.acknowledged.size} distinct recalls acknowledged, ${report.duplicatesSent} duplicates sent`,
+      `${report.acknowledged.size} of ${report.distinctRecalls} distinct recalls acknowledged, ` +
+      `${report.duplicatesSent} duplicates and ${report.retriesSent} retries sent`,
   );
   return lines;
 }

@@ -37,15 +37,10 @@ describe("simulator", () => {
       seed: 1,
     });
     expect(report.errors).toBe(0);
-    expect(
-      Object.fromEntries(report.byAnswer),
-      app
-        .logs()
-        .split("\n")
-        .filter((l) => l.includes('"error"'))
-        .slice(0, 5)
-        .join("\n"),
-    ).toEqual({ "200 OK": report.sent });
+    // A commit slower than the receiver's deadline is answered 503 and redelivered, as IM does;
+    // every recall ends up acknowledged.
+    for (const answer of report.byAnswer.keys()) expect(["200 OK", "503 FAIL"]).toContain(answer);
+    expect(report.acknowledged.size).toBe(report.distinctRecalls);
     expect(report.duplicatesSent).toBeGreaterThan(0);
     expect(report.byCommand.size).toBeGreaterThan(2);
 
@@ -96,7 +91,7 @@ describe("simulator", () => {
     );
     expect(run.status).toBe(0);
     const lines = run.stdout.trim().split("\n");
-    expect(lines.at(-1)).toMatch(/^Summary: sent \d+ callbacks .* 0 refused, 0 errors;/);
+    expect(lines.at(-1)).toMatch(/^Summary: sent \d+ callbacks in .* answered OK, .* 0 errors; (\d+) of \1 distinct recalls acknowledged/);
     expect(run.stdout).toMatch(/200 OK\s+\d+/);
   });
 
