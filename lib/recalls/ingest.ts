@@ -16,3 +16,8 @@ export function ingestQueue(): CommitQueue {
   );
   return holder.recallMonitorQueue;
 }
+
+/** Called at server start (instrumentation.ts) so the first callback does not pay for starting the writer. */
+export function warmUpIngest(): void {
+  if (config.database.dialect === "sqlite") ingestQueue();
+}

@@ -22,7 +22,8 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require("better-sqlite3");
 
-const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs });
+// fileMustExist: an unmigrated or missing database fails the batch (503) instead of being created empty.
+const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs, fileMustExist: true });
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = FULL");
 
@@ -91,7 +92,11 @@ parentPort.on("message", (job) => {
 type Reply = { id: number; ids?: (number | null)[]; error?: string };
 type Job = { resolve(outcomes: StoreOutcome[]): void; reject(error: Error): void };
 
-/** A WriteBatch for the commit queue that commits on a worker thread; the thread starts on first use. */
+/**
+ * A WriteBatch for the commit queue that commits on a worker thread. The thread starts at once:
+ * starting it takes long enough (hundreds of ms on a busy machine) that the first callback could
+ * otherwise miss its commit deadline.
+ */
 export function sqliteBatchWriter(file: string): WriteBatch {
   let worker: Worker | undefined;
   const jobs = new Map<number, Job>();
@@ -124,6 +129,7 @@ export function sqliteBatchWriter(file: string): WriteBatch {
     return w;
   };
 
+  worker = start();
   return (recalls: NewRecall[], tallies: CallbackTally[]) =>
     new Promise<StoreOutcome[]>((resolve, reject) => {
       worker ??= start();
