@@ -109,7 +109,7 @@ export class CommitQueue {
             batch.map((e) => e.recall),
             tallies,
           );
-          this.recordBatch(batch.length, performance.now() - started);
+          if (batch.length > 0) this.recordBatch(batch.length, performance.now() - started);
           batch.forEach((entry, i) => {
             const outcome = outcomes[i];
             for (const w of entry.waiters) outcome ? w.resolve(outcome) : w.reject(new Error("store returned too few outcomes"));
