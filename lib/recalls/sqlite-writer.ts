@@ -98,43 +98,42 @@ type Job = { resolve(outcomes: StoreOutcome[]): void; reject(error: Error): void
  * otherwise miss its commit deadline.
  */
 export function sqliteBatchWriter(file: string): WriteBatch {
-  let worker: Worker | undefined;
-  const jobs = new Map<number, Job>();
+  // Jobs belong to the thread they were posted to: when a thread dies, only its own jobs fail,
+  // never those already posted to its replacement.
+  type Writer = { worker: Worker; jobs: Map<number, Job> };
+  let current: Writer | undefined;
   let nextId = 0;
 
-  const failAll = (error: Error) => {
-    for (const job of jobs.values()) job.reject(error);
-    jobs.clear();
-  };
-
-  const start = () => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS } });
+  const start = (): Writer => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS } });
+    const writer: Writer = { worker, jobs: new Map() };
     // Waiting callbacks keep the process alive; an idle writer must not.
-    w.unref();
-    w.on("message", (reply: Reply) => {
-      const job = jobs.get(reply.id);
+    worker.unref();
+    worker.on("message", (reply: Reply) => {
+      const job = writer.jobs.get(reply.id);
       if (!job) return;
-      jobs.delete(reply.id);
+      writer.jobs.delete(reply.id);
       if (reply.error !== undefined || !reply.ids) job.reject(new Error(reply.error ?? "SQLite writer sent no result"));
       else job.resolve(reply.ids.map((id): StoreOutcome => (id === null ? { outcome: "duplicate" } : { outcome: "stored", id })));
     });
     // A writer that failed to open the database (or died) is replaced on the next batch, so the
     // receiver recovers by itself once the database is back.
     const retire = (error: Error) => {
-      if (worker === w) worker = undefined;
-      failAll(error);
+      if (current === writer) current = undefined;
+      for (const job of writer.jobs.values()) job.reject(error);
+      writer.jobs.clear();
     };
-    w.on("error", (error) => retire(error));
-    w.on("exit", (code) => retire(new Error(`SQLite writer stopped (exit code ${code})`)));
-    return w;
+    worker.on("error", (error) => retire(error));
+    worker.on("exit", (code) => retire(new Error(`SQLite writer stopped (exit code ${code})`)));
+    return writer;
   };
 
-  worker = start();
+  current = start();
   return (recalls: NewRecall[], tallies: CallbackTally[]) =>
     new Promise<StoreOutcome[]>((resolve, reject) => {
-      worker ??= start();
+      current ??= start();
       const id = nextId++;
-      jobs.set(id, { resolve, reject });
-      worker.postMessage({ id, recalls, tallies });
+      current.jobs.set(id, { resolve, reject });
+      current.worker.postMessage({ id, recalls, tallies });
     });
 }

@@ -1,9 +1,13 @@
 // The SQLite ingest path commits on a worker thread with its own SQL (lib/recalls/sqlite-writer.ts);
 // storeRecalls (lib/recalls/store.ts) is the reference. Fed the same batches, both must leave the
 // same rows and give the same answers, or the dashboard would show different numbers per database.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { connectDb } from "@/lib/db/client";
+import { applyMigrations } from "@/lib/db/migrations";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import { sqliteBatchWriter } from "@/lib/recalls/sqlite-writer";
 import { type CallbackTally, storeRecalls } from "@/lib/recalls/store";
@@ -102,5 +106,22 @@ describe("SQLite worker writer", () => {
     await expect(write([recall(1)], [])).rejects.toThrow(/locked|busy/i);
     await db.$executeRawUnsafe("ROLLBACK");
     expect(await write([recall(1)], [])).toEqual([{ outcome: "stored", id: 1 }]);
+  });
+
+  it("fails while the database file is missing, without creating it, and works once it exists", async () => {
+    const dir = path.join(process.cwd(), "tests", ".tmp");
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `rm_writer_${randomBytes(4).toString("hex")}.db`);
+    cleanup.push(async () => {
+      for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+    });
+    const write = sqliteBatchWriter(file);
+    await expect(write([recall(1)], [])).rejects.toThrow();
+    await expect(write([recall(1)], [])).rejects.toThrow();
+    expect(existsSync(file)).toBe(false);
+
+    await applyMigrations({ dialect: "sqlite", url: `file:${file}`, file });
+    expect(await write([recall(1)], [])).toEqual([{ outcome: "stored", id: 1 }]);
+    expect(await write([recall(1), recall(2)], [])).toMatchObject([{ outcome: "duplicate" }, { outcome: "stored" }]);
   });
 });
