@@ -17,7 +17,16 @@ export function ingestQueue(): CommitQueue {
   return holder.recallMonitorQueue;
 }
 
-/** Called at server start (instrumentation.ts) so the first callback does not pay for starting the writer. */
+/** Called at server start (instrumentation.ts) so the first callback does not pay for getting ready. */
 export function warmUpIngest(): void {
-  if (config.database.dialect === "sqlite") ingestQueue();
+  if (config.database.dialect === "sqlite") {
+    // Starts the writer thread.
+    ingestQueue();
+    return;
+  }
+  // Connecting and the first transaction took over a second on a busy machine, longer than the
+  // first callback may wait for its commit. A failure here is harmless: callbacks retry the connection.
+  void getDb()
+    .then((db) => storeRecalls(db, [], []))
+    .catch(() => {});
 }
