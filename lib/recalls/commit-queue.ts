@@ -2,6 +2,7 @@
 // each callback is answered only after the transaction holding its recall has committed. One
 // commit (one fsync on SQLite) then serves many callbacks, which is what lets the receiver keep up
 // with IM without ever answering OK for a recall that is not on disk.
+import { log } from "@/lib/log";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import { recallIdentity } from "@/lib/recalls/new-recall";
 import type { CallbackTally, StoreOutcome } from "@/lib/recalls/store";
@@ -14,6 +15,8 @@ type Waiter = { resolve(outcome: StoreOutcome): void; reject(error: unknown): vo
 const MAX_BATCH = 500;
 // Counters of other commands are not worth a transaction of their own on every callback.
 const TALLY_FLUSH_MS = 1_000;
+// How often the queue reports its batching (one log line, only when something was written).
+const STATS_EVERY_MS = 5_000;
 
 export class CommitQueue {
   // Keyed by identity, so a duplicate arriving while its twin is queued shares the twin's fate.
@@ -22,6 +25,7 @@ export class CommitQueue {
   private writing = false;
   private scheduled = false;
   private tallyTimer: ReturnType<typeof setTimeout> | undefined;
+  private stats = { since: Date.now(), batches: 0, recalls: 0, maxBatch: 0, writeMs: 0 };
 
   constructor(private readonly write: WriteBatch) {}
 
@@ -62,6 +66,25 @@ export class CommitQueue {
     }
   }
 
+  private recordBatch(size: number, ms: number) {
+    const s = this.stats;
+    s.batches += 1;
+    s.recalls += size;
+    s.writeMs += ms;
+    if (size > s.maxBatch) s.maxBatch = size;
+    const now = Date.now();
+    if (now - s.since < STATS_EVERY_MS) return;
+    // Batch sizes say how far group commit is carrying the load; write time is what callbacks wait on.
+    log("info", "ingest_batches", {
+      seconds: Math.round((now - s.since) / 100) / 10,
+      batches: s.batches,
+      recalls: s.recalls,
+      maxBatch: s.maxBatch,
+      meanWriteMs: Math.round((s.writeMs / s.batches) * 10) / 10,
+    });
+    this.stats = { since: now, batches: 0, recalls: 0, maxBatch: 0, writeMs: 0 };
+  }
+
   private schedule() {
     if (this.writing || this.scheduled) return;
     this.scheduled = true;
@@ -81,10 +104,12 @@ export class CommitQueue {
         const tallies = [...this.tallies.values()];
         this.tallies.clear();
         try {
+          const started = performance.now();
           const outcomes = await this.write(
             batch.map((e) => e.recall),
             tallies,
           );
+          if (batch.length > 0) this.recordBatch(batch.length, performance.now() - started);
           batch.forEach((entry, i) => {
             const outcome = outcomes[i];
             for (const w of entry.waiters) outcome ? w.resolve(outcome) : w.reject(new Error("store returned too few outcomes"));

@@ -1,13 +1,35 @@
+import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { CommitQueue } from "@/lib/recalls/commit-queue";
+import { CommitQueue, type WriteBatch } from "@/lib/recalls/commit-queue";
 import { notifyAfter } from "@/lib/recalls/live";
+import { sqliteBatchWriter } from "@/lib/recalls/sqlite-writer";
 import { storeRecalls } from "@/lib/recalls/store";
 
 // One queue per process (kept across Next.js dev reloads), so concurrent callbacks share commits.
 const holder = globalThis as unknown as { recallMonitorQueue?: CommitQueue };
 
+function batchWriter(): WriteBatch {
+  // SQLite commits block the thread that runs them: keep them off the event loop.
+  if (config.database.dialect === "sqlite") return sqliteBatchWriter(config.database.file);
+  return async (recalls, tallies) => storeRecalls(await getDb(), recalls, tallies);
+}
+
 export function ingestQueue(): CommitQueue {
   // notifyAfter wakes open live streams as soon as a batch has committed.
-  holder.recallMonitorQueue ??= new CommitQueue(notifyAfter(async (recalls, tallies) => storeRecalls(await getDb(), recalls, tallies)));
+  holder.recallMonitorQueue ??= new CommitQueue(notifyAfter(batchWriter()));
   return holder.recallMonitorQueue;
+}
+
+/** Called at server start (instrumentation.ts) so the first callback does not pay for getting ready. */
+export function warmUpIngest(): void {
+  if (config.database.dialect === "sqlite") {
+    // Starts the writer thread.
+    ingestQueue();
+    return;
+  }
+  // Connecting and the first transaction took over a second on a busy machine, longer than the
+  // first callback may wait for its commit. A failure here is harmless: callbacks retry the connection.
+  void getDb()
+    .then((db) => storeRecalls(db, [], []))
+    .catch(() => {});
 }

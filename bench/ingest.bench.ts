@@ -1,0 +1,255 @@
+// Ingest throughput: POST /api/im/callback against the same pipeline without a database
+// (/api/bench/parse-only), one after the other on one production server, unique MsgKey per request.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import autocannon, { type AutocannonResult } from "autocannon";
+import { BENCH_DIR, type BenchServer, startBenchServer } from "@/bench/support";
+import { RECALL_COMMAND } from "@/lib/im/recall-body";
+import { parseFlags, UsageError } from "@/scripts/cli";
+
+export const usage = `
+ingest: callback route vs. parse-only baseline (same pipeline, no database), 20 connections
+  --duration <s>        seconds measured per route (default 15)
+  --connections <n>     concurrent connections (default 20)
+  --warmup <s>          seconds of warm-up per route before measuring (default 5)
+  --rounds <n>          alternate baseline and callback n times; medians are reported (default 1)
+  --database <d>        sqlite (default) or postgresql (a fresh database on TEST_POSTGRES_URL's server)
+  --cpu-prof            write a V8 CPU profile of the server to bench/.tmp/
+`;
+
+const APP_ID = "1400000001";
+const OK_BODY = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
+const PLATFORMS = ["Android", "iOS", "IOS", "Web", "Windows", "Mac", "IPad", "RESTAPI"];
+const USERS = 2_000;
+
+type Measured = {
+  label: string;
+  path: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  acknowledged: number;
+  stored?: number;
+  cpuMsPerRequest?: number;
+};
+
+function positiveInt(flags: Map<string, string>, name: string, fallback: number): number {
+  const raw = flags.get(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number above 0, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** Autocannon with a fresh recall per request; counts answers that are exactly Tencent's OK. */
+async function load(server: BenchServer, route: string, connections: number, how: { duration: number } | { amount: number }) {
+  const run = randomBytes(3).toString("hex");
+  let n = 0;
+  let acknowledged = 0;
+  const started = performance.now();
+  const result: AutocannonResult = await autocannon({
+    url: server.url,
+    connections,
+    timeout: 10,
+    ...how,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (request) => {
+          const i = n++;
+          const platform = PLATFORMS[i % PLATFORMS.length] ?? "Android";
+          return {
+            ...request,
+            path: `${route}?SdkAppid=${APP_ID}&CallbackCommand=${RECALL_COMMAND}&contenttype=json&ClientIP=203.0.113.${i % 250}&OptPlatform=${platform}`,
+            // As IM sends it: no Content-Type header.
+            body: JSON.stringify({
+              CallbackCommand: RECALL_COMMAND,
+              From_Account: `user_${(i * 7) % USERS}`,
+              To_Account: `user_${(i * 13 + 1) % USERS}`,
+              MsgKey: `${i}_${run}_${Math.floor(Date.now() / 1000)}`,
+              UnreadMsgNum: i % 23,
+            }),
+          };
+        },
+        onResponse: (status, body) => {
+          if (status === 200 && body === OK_BODY) acknowledged++;
+        },
+      },
+    ],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return { result, acknowledged, seconds };
+}
+
+async function countRecalls(server: BenchServer): Promise<number> {
+  return (await server.db()).recall.count();
+}
+
+// The warm-up stops on time, leaving requests in flight that may still commit: wait until the
+// count stops moving so they are not counted as the measured run's.
+async function settledCount(server: BenchServer): Promise<number> {
+  let last = await countRecalls(server);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await countRecalls(server);
+    if (now === last) return now;
+    last = now;
+  }
+}
+
+/** Runs the route for `seconds` so both routes are compiled and JIT-optimised before measuring; returns req/s. */
+async function warmUp(server: BenchServer, route: string, seconds: number, connections: number): Promise<number> {
+  process.stdout.write(`  warming up ${route} (${seconds} s) ... `);
+  const warm = await load(server, route, connections, { duration: seconds });
+  const rate = warm.result["2xx"] / warm.seconds;
+  console.log(`${Math.round(rate)} req/s`);
+  return rate;
+}
+
+async function measure(server: BenchServer, label: string, route: string, args: { amount: number; connections: number }) {
+  const { amount } = args;
+  process.stdout.write(`  measuring ${route}: ${amount} requests ... `);
+  const before = await settledCount(server);
+  const cpuBefore = server.cpuMs();
+  const { result, acknowledged, seconds } = await load(server, route, args.connections, { amount });
+  const cpuAfter = server.cpuMs();
+  const stored = (await settledCount(server)) - before;
+  const reqPerSec = (result["2xx"] + result.non2xx) / seconds;
+  console.log(`${Math.round(reqPerSec)} req/s, p99 ${result.latency.p99} ms`);
+  return {
+    label,
+    path: route,
+    reqPerSec,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    acknowledged,
+    stored,
+    cpuMsPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / (result["2xx"] + result.non2xx),
+  } satisfies Measured;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+/** Several rounds of one route: medians of rates and latencies (a noisy neighbour hits one round, not all), sums of counts. */
+function combine(rounds: Measured[]): Measured {
+  const first = rounds[0];
+  if (!first || rounds.length === 1) return first as Measured;
+  const sum = (pick: (m: Measured) => number) => rounds.reduce((n, m) => n + pick(m), 0);
+  const cpu = rounds.map((m) => m.cpuMsPerRequest);
+  return {
+    label: first.label,
+    path: first.path,
+    reqPerSec: median(rounds.map((m) => m.reqPerSec)),
+    p50: median(rounds.map((m) => m.p50)),
+    p99: median(rounds.map((m) => m.p99)),
+    errors: sum((m) => m.errors),
+    non2xx: sum((m) => m.non2xx),
+    acknowledged: sum((m) => m.acknowledged),
+    stored: sum((m) => m.stored ?? 0),
+    cpuMsPerRequest: cpu.every((c) => c !== undefined) ? median(cpu as number[]) : undefined,
+  };
+}
+
+/** Mean batch size from the commit queue's periodic "ingest_batches" log lines. */
+function batchStats(logFile: string, text: string) {
+  let batches = 0;
+  let recalls = 0;
+  let max = 0;
+  let writeMs = 0;
+  for (const line of text.split("\n")) {
+    if (!line.includes('"ingest_batches"')) continue;
+    try {
+      const e = JSON.parse(line) as { batches: number; recalls: number; maxBatch: number; meanWriteMs: number };
+      batches += e.batches;
+      writeMs += e.meanWriteMs * e.batches;
+      recalls += e.recalls;
+      max = Math.max(max, e.maxBatch);
+    } catch {}
+  }
+  return batches === 0
+    ? `no batch statistics in ${logFile}`
+    : `${batches} commits, ${(recalls / batches).toFixed(1)} recalls per commit on average, largest ${max}, ${(writeMs / batches).toFixed(1)} ms per commit on average`;
+}
+
+export default async function run(args: string[]): Promise<void> {
+  const flags = parseFlags(
+    args.filter((a) => a !== "--cpu-prof"),
+    ["duration", "connections", "warmup", "database", "rounds"],
+  );
+  const duration = positiveInt(flags, "duration", 15);
+  const connections = positiveInt(flags, "connections", 20);
+  const warmup = positiveInt(flags, "warmup", 5);
+  const rounds = positiveInt(flags, "rounds", 1);
+  const dialect = flags.get("database") ?? "sqlite";
+  if (dialect !== "sqlite" && dialect !== "postgresql")
+    throw new UsageError(`--database must be sqlite or postgresql, got ${JSON.stringify(dialect)}`);
+
+  const server = await startBenchServer({
+    name: "ingest",
+    dialect,
+    env: { ENABLE_BENCH_ROUTES: "1", LOG_LEVEL: "info", IM_SDKAPPID: APP_ID },
+    cpuProfileDir: args.includes("--cpu-prof") ? BENCH_DIR : undefined,
+  });
+  let rows: Measured[];
+  try {
+    console.log(
+      `ingest: next start (production build), ${dialect === "sqlite" ? "SQLite WAL, synchronous=FULL" : "PostgreSQL"}, ` +
+        `${connections} connections, ~${duration} s per route after ${warmup} s warm-up, LOG_LEVEL=info (log to ${server.logFile})`,
+    );
+    const BASELINE = "/api/bench/parse-only";
+    const CALLBACK = "/api/im/callback";
+    const warmRate = Math.max(await warmUp(server, BASELINE, warmup, connections), await warmUp(server, CALLBACK, warmup, connections));
+    // A fixed number of requests rather than a fixed time: stopping on time would cut requests in
+    // flight, which the server may store unanswered. The same number for both routes (about
+    // --duration seconds at the faster warm-up rate), so fixed per-second costs weigh the same.
+    const amount = Math.max(connections, Math.round((warmRate * duration) / connections) * connections);
+    const baselines: Measured[] = [];
+    const callbacks: Measured[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      if (rounds > 1) console.log(`  round ${round} of ${rounds}`);
+      baselines.push(await measure(server, "baseline", BASELINE, { amount, connections }));
+      callbacks.push(await measure(server, "callback", CALLBACK, { amount, connections }));
+    }
+    rows = [combine(baselines), combine(callbacks)];
+  } finally {
+    await server.stop();
+  }
+  const [baseline, callback] = rows as [Measured, Measured];
+
+  const table = [
+    ["route", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx", "acknowledged", "stored", "server CPU ms/req"],
+    ...rows.map((r) => [
+      `${r.label} ${r.path}`,
+      r.reqPerSec.toFixed(0),
+      String(r.p50),
+      String(r.p99),
+      String(r.errors),
+      String(r.non2xx),
+      String(r.acknowledged),
+      r.label === "baseline" ? "-" : String(r.stored),
+      r.cpuMsPerRequest === undefined ? "n/a" : r.cpuMsPerRequest.toFixed(2),
+    ]),
+  ];
+  const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((row) => (row[i] ?? "").length)));
+  for (const row of table)
+    console.log(`  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ")}`);
+
+  console.log(`  batching: ${batchStats(server.logFile, readFileSync(server.logFile, "utf8"))}`);
+  const ratio = callback.reqPerSec / baseline.reqPerSec;
+  const clean = callback.errors === 0 && callback.non2xx === 0 && baseline.errors === 0 && baseline.non2xx === 0;
+  const consistent = callback.stored === callback.acknowledged;
+  const met = ratio >= 0.85 && clean && consistent && callback.p99 <= 50;
+  console.log(
+    `  ratio callback/baseline ${ratio.toFixed(2)} (target >= 0.85), callback p99 ${callback.p99} ms (target <= 50), ` +
+      `errors ${callback.errors + callback.non2xx}, stored ${consistent ? "==" : "!="} acknowledged: target ${met ? "MET" : "NOT met"}`,
+  );
+}

@@ -1,0 +1,127 @@
+// The SQLite ingest path commits on a worker thread with its own SQL (lib/recalls/sqlite-writer.ts);
+// storeRecalls (lib/recalls/store.ts) is the reference. Fed the same batches, both must leave the
+// same rows and give the same answers, or the dashboard would show different numbers per database.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
+import { connectDb } from "@/lib/db/client";
+import { applyMigrations } from "@/lib/db/migrations";
+import type { NewRecall } from "@/lib/recalls/new-recall";
+import { sqliteBatchWriter } from "@/lib/recalls/sqlite-writer";
+import { type CallbackTally, storeRecalls } from "@/lib/recalls/store";
+import { createTestDatabase, type TestDatabase } from "../support/databases";
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 10, 26, 9, 58, 0);
+
+function recall(i: number, overrides: Partial<NewRecall> = {}): NewRecall {
+  const platforms = ["IOS", "Android", "Mac", null, "Something New"] as const;
+  const raw = platforms[i % platforms.length] ?? null;
+  return {
+    sdkAppId: i % 7 === 0 ? "1400000002" : "1400000001",
+    fromAccount: `u${(i * 3) % 5}`,
+    toAccount: `u${(i * 7 + 1) % 6}`,
+    msgKey: `${i}_42_1700000000`,
+    unreadMsgNum: i % 4 === 0 ? null : i % 9,
+    eventTime: i % 3 === 0 ? new Date(T0 - i) : null,
+    // Crosses an hour boundary, and some later batches carry earlier times.
+    receivedAt: new Date(T0 + ((i * 37_000) % (2 * HOUR))),
+    optPlatformRaw: raw,
+    optPlatform: raw === "IOS" ? "iOS" : raw === "Mac" ? "macOS" : raw,
+    clientIp: i % 5 === 0 ? null : `203.0.113.${i % 250}`,
+    ...overrides,
+  };
+}
+
+async function snapshot(db: Db) {
+  return {
+    recalls: await db.recall.findMany({ orderBy: { id: "asc" } }),
+    users: await db.userStats.findMany({ orderBy: [{ sdkAppId: "asc" }, { userId: "asc" }] }),
+    userHours: await db.userHourlyCount.findMany({ orderBy: [{ sdkAppId: "asc" }, { userId: "asc" }, { hourStart: "asc" }] }),
+    appHours: await db.recallHourlyCount.findMany({ orderBy: [{ sdkAppId: "asc" }, { hourStart: "asc" }, { optPlatform: "asc" }] }),
+    callbacks: await db.callbackCount.findMany({ orderBy: [{ sdkAppId: "asc" }, { command: "asc" }] }),
+  };
+}
+
+const cleanup: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanup) await c();
+});
+
+async function freshSqlite(): Promise<{ test: TestDatabase; db: Db }> {
+  const test = await createTestDatabase("sqlite");
+  const db = await connectDb(test.database);
+  cleanup.push(async () => {
+    await db.$disconnect();
+    await test.drop();
+  });
+  return { test, db };
+}
+
+// The writer is SQLite's alone (PostgreSQL ingests through storeRecalls), so both projects run
+// this file against SQLite.
+describe("SQLite worker writer", () => {
+  it("stores, deduplicates and aggregates exactly like storeRecalls", async () => {
+    const reference = await freshSqlite();
+    const worker = await freshSqlite();
+    if (worker.test.database.dialect !== "sqlite") throw new Error("expected SQLite");
+    const write = sqliteBatchWriter(worker.test.database.file);
+
+    const tally = (command: string, count: number, at: number): CallbackTally => ({
+      sdkAppId: "1400000001",
+      command,
+      count,
+      lastReceivedAt: new Date(at),
+    });
+    const batches: [NewRecall[], CallbackTally[]][] = [
+      [Array.from({ length: 30 }, (_, i) => recall(i)), [tally("State.StateChange", 3, T0)]],
+      // Redeliveries of the first batch mixed with new recalls; an older tally time must not win.
+      [
+        [recall(3), recall(30), recall(11), recall(31)],
+        [tally("State.StateChange", 2, T0 - 5_000), tally("C2C.CallbackBeforeSendMsg", 1, T0)],
+      ],
+      [Array.from({ length: 40 }, (_, i) => recall(i + 32)), []],
+      // An older recall for a recipient must not replace their latest unread count.
+      [[recall(100, { toAccount: "u1", unreadMsgNum: 99, receivedAt: new Date(T0 - HOUR) })], []],
+    ];
+
+    for (const [recalls, tallies] of batches) {
+      const expected = await storeRecalls(reference.db, recalls, tallies);
+      const actual = await write(recalls, tallies);
+      expect(actual).toEqual(expected);
+    }
+    const a = await snapshot(reference.db);
+    const b = await snapshot(worker.db);
+    expect(b.recalls.length).toBe(72 + 1);
+    expect(b).toEqual(a);
+  });
+
+  it("fails the batch when the database is locked, and works again once it is free", async () => {
+    const { test, db } = await freshSqlite();
+    if (test.database.dialect !== "sqlite") throw new Error("expected SQLite");
+    const write = sqliteBatchWriter(test.database.file);
+    await db.$executeRawUnsafe("BEGIN IMMEDIATE");
+    await expect(write([recall(1)], [])).rejects.toThrow(/locked|busy/i);
+    await db.$executeRawUnsafe("ROLLBACK");
+    expect(await write([recall(1)], [])).toEqual([{ outcome: "stored", id: 1 }]);
+  });
+
+  it("fails while the database file is missing, without creating it, and works once it exists", async () => {
+    const dir = path.join(process.cwd(), "tests", ".tmp");
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `rm_writer_${randomBytes(4).toString("hex")}.db`);
+    cleanup.push(async () => {
+      for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+    });
+    const write = sqliteBatchWriter(file);
+    await expect(write([recall(1)], [])).rejects.toThrow();
+    await expect(write([recall(1)], [])).rejects.toThrow();
+    expect(existsSync(file)).toBe(false);
+
+    await applyMigrations({ dialect: "sqlite", url: `file:${file}`, file });
+    expect(await write([recall(1)], [])).toEqual([{ outcome: "stored", id: 1 }]);
+    expect(await write([recall(1), recall(2)], [])).toMatchObject([{ outcome: "duplicate" }, { outcome: "stored" }]);
+  });
+});
