@@ -14,7 +14,7 @@ const PRESETS = [
 ] as const;
 
 /** since/until in the URL (ISO 8601 UTC, the API's own values); presets fix `since` at the moment they are chosen. */
-export function TimeRangePicker() {
+export function TimeRangePicker({ defaultLabel = "All time" }: { defaultLabel?: string }) {
   const [{ since, until }, setRange] = useQueryStates(rangeParams);
   const mode = useTimeZoneMode();
   const id = useId();
@@ -44,7 +44,7 @@ export function TimeRangePicker() {
         </button>
       ))}
       <button type="button" className={button} aria-pressed={!since && !until} onClick={() => setRange({ since: null, until: null })}>
-        All time
+        {defaultLabel}
       </button>
       <form onSubmit={onCustom} className="flex flex-wrap items-end gap-2" key={`${since}/${until}/${mode}`}>
         <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300" htmlFor={`${id}-since`}>
@@ -77,7 +77,7 @@ export function TimeRangePicker() {
             Showing <Timestamp value={since} empty="the beginning" /> to <Timestamp value={until} empty="now" />
           </>
         ) : (
-          "Showing all time"
+          `Showing ${defaultLabel.toLowerCase()}`
         )}
       </p>
     </fieldset>

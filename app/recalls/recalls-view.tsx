@@ -1,8 +1,10 @@
 "use client";
 import { useQueryStates } from "nuqs";
+import { ExportCsvButton } from "@/components/export-csv-button";
 import { RecallFilters } from "@/components/recall-filters";
 import { RecallLog } from "@/components/recall-log";
 import { TimeRangePicker } from "@/components/time-range-picker";
+import { queryString } from "@/lib/client/api";
 import { recallFilterParams } from "@/lib/client/search-params";
 
 export function RecallsView() {
@@ -21,6 +23,7 @@ export function RecallsView() {
       <RecallLog
         filters={filters}
         caption="Recalls, newest first"
+        actions={<ExportCsvButton search={queryString(filters)} />}
         emptyText={filtered ? "No recalls match these filters." : "No recalls yet. They appear here as soon as IM calls the callback URL."}
       />
     </div>

@@ -27,15 +27,25 @@ export type UserPage = { items: UserItem[]; nextCursor: string | null };
 
 export type UserTrend = {
   userId: string;
+  since: string;
+  until: string;
+  bucket: "hour" | "day";
   unread: { at: string; unreadMsgNum: number }[];
   buckets: { start: string; sent: number; received: number }[];
 };
 
 export type Overview = {
-  series: { start: string; recalls: number }[];
-  topSenders: { userId: string; count: number }[];
-  topRecipients: { userId: string; count: number }[];
-  platforms: { platform: string; recalls: number }[];
-  lastCallbackAt: string | null;
-  silentAfterSeconds: number;
+  since: string;
+  until: string;
+  bucket: "hour" | "day";
+  totalRecalls: number;
+  recallsOverTime: { start: string; recalls: number }[];
+  platforms: { platform: string | null; recalls: number }[];
+  topSenders: { userId: string; sdkAppId: string; recalls: number }[];
+  topRecipients: { userId: string; sdkAppId: string; recalls: number }[];
+  callbacks: { lastCallbackAt: string | null; secondsSinceLastCallback: number | null; silenceWarningMinutes: number; silent: boolean };
 };
+
+export type UserCounterparts = { userId: string; items: { userId: string; sent: number; received: number; total: number }[] };
+
+export type UnreadSparklines = { since: string; until: string; points: number; items: { userId: string; values: (number | null)[] }[] };

@@ -29,8 +29,11 @@ export function useRecallStream(query: string, onRecalls: (items: RecallItem[]) 
     let source: EventSource | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
+    // A fresh EventSource has no Last-Event-ID of its own: pass it in the URL so nothing is missed.
+    let lastId: string | undefined;
 
     const onData = (e: MessageEvent<string>) => {
+      if (e.lastEventId) lastId = e.lastEventId;
       let parsed: unknown;
       try {
         parsed = JSON.parse(e.data);
@@ -43,7 +46,8 @@ export function useRecallStream(query: string, onRecalls: (items: RecallItem[]) 
 
     const open = () => {
       setStatus((s) => (s === "live" ? "reconnecting" : s));
-      const es = new EventSource(`/api/recalls/stream${query}`);
+      const resume = lastId ? `${query ? `${query}&` : "?"}lastEventId=${encodeURIComponent(lastId)}` : query;
+      const es = new EventSource(`/api/recalls/stream${resume}`);
       source = es;
       es.onopen = () => setStatus("live");
       es.addEventListener("recall", onData);
