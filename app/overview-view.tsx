@@ -9,8 +9,8 @@ import { EmptyState, ErrorState, LoadingState, Panel } from "@/components/states
 import { TimeRangePicker } from "@/components/time-range-picker";
 import { Timestamp } from "@/components/timestamp";
 import { fetchJson, queryString } from "@/lib/client/api";
-import type { Overview } from "@/lib/client/api-types";
 import { overviewParams } from "@/lib/client/search-params";
+import type { Overview } from "@/lib/overview";
 
 // The overview is an at-a-glance page left open on a wall: refresh it by itself.
 const REFRESH_MS = 10_000;
@@ -44,7 +44,7 @@ export function OverviewView() {
   return (
     <div className="space-y-5">
       <section aria-label="Time range" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-        <TimeRangePicker defaultLabel="Last 24 hours" />
+        <TimeRangePicker defaultPreset="24 h" />
       </section>
       {error && !data ? <ErrorState error={error} onRetry={() => void mutate()} /> : null}
       {!data && !error ? <LoadingState label="Loading the overview…" /> : null}

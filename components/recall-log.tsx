@@ -8,8 +8,8 @@ import { LiveControls } from "@/components/live-controls";
 import { RecallsTable } from "@/components/recalls-table";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { fetchJson, queryString } from "@/lib/client/api";
-import type { RecallItem, RecallPage } from "@/lib/client/api-types";
 import { useRecallStream } from "@/lib/client/use-recall-stream";
+import type { RecallItem, RecallPage } from "@/lib/recalls/list";
 
 export type RecallLogFilters = Record<string, string | null | undefined>;
 

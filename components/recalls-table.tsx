@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { Timestamp } from "@/components/timestamp";
-import type { RecallItem } from "@/lib/client/api-types";
+import type { RecallItem } from "@/lib/recalls/list";
 
 export function userHref(userId: string): string {
   return `/users/${encodeURIComponent(userId)}`;

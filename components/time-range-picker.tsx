@@ -13,8 +13,15 @@ const PRESETS = [
   { label: "90 days", ms: 90 * 24 * 3600_000 },
 ] as const;
 
-/** since/until in the URL (ISO 8601 UTC, the API's own values); presets fix `since` at the moment they are chosen. */
-export function TimeRangePicker({ defaultLabel = "All time" }: { defaultLabel?: string }) {
+type PresetLabel = (typeof PRESETS)[number]["label"];
+
+/**
+ * since/until in the URL (ISO 8601 UTC, the API's own values); presets fix `since` at the moment
+ * they are chosen. `defaultPreset` names the range the view's API uses when the URL has none: that
+ * button clears the range instead (a link without a range always means "the latest N"); without it,
+ * no range means all time.
+ */
+export function TimeRangePicker({ defaultPreset }: { defaultPreset?: PresetLabel }) {
   const [{ since, until }, setRange] = useQueryStates(rangeParams);
   const mode = useTimeZoneMode();
   const id = useId();
@@ -33,19 +40,33 @@ export function TimeRangePicker({ defaultLabel = "All time" }: { defaultLabel?: 
   return (
     <fieldset className="flex flex-wrap items-end gap-2">
       <legend className="mb-1 text-sm font-medium text-slate-600 dark:text-slate-300">Time range</legend>
-      {PRESETS.map((p) => (
-        <button
-          key={p.label}
-          type="button"
-          className={button}
-          onClick={() => setRange({ since: new Date(Date.now() - p.ms).toISOString(), until: null })}
-        >
-          Last {p.label}
+      {PRESETS.map((p) =>
+        p.label === defaultPreset ? (
+          <button
+            key={p.label}
+            type="button"
+            className={button}
+            aria-pressed={!since && !until}
+            onClick={() => setRange({ since: null, until: null })}
+          >
+            Last {p.label}
+          </button>
+        ) : (
+          <button
+            key={p.label}
+            type="button"
+            className={button}
+            onClick={() => setRange({ since: new Date(Date.now() - p.ms).toISOString(), until: null })}
+          >
+            Last {p.label}
+          </button>
+        ),
+      )}
+      {defaultPreset ? null : (
+        <button type="button" className={button} aria-pressed={!since && !until} onClick={() => setRange({ since: null, until: null })}>
+          All time
         </button>
-      ))}
-      <button type="button" className={button} aria-pressed={!since && !until} onClick={() => setRange({ since: null, until: null })}>
-        {defaultLabel}
-      </button>
+      )}
       <form onSubmit={onCustom} className="flex flex-wrap items-end gap-2" key={`${since}/${until}/${mode}`}>
         <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300" htmlFor={`${id}-since`}>
           From ({mode === "utc" ? "UTC" : "local"})
@@ -77,7 +98,7 @@ export function TimeRangePicker({ defaultLabel = "All time" }: { defaultLabel?: 
             Showing <Timestamp value={since} empty="the beginning" /> to <Timestamp value={until} empty="now" />
           </>
         ) : (
-          `Showing ${defaultLabel.toLowerCase()}`
+          `Showing ${defaultPreset ? `the last ${defaultPreset}` : "all time"}`
         )}
       </p>
     </fieldset>

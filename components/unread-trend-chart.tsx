@@ -10,10 +10,12 @@ type Point = { at: string; unreadMsgNum: number };
  * The unread count reported with each recall the user received, over time. The same points are in
  * a data table under the chart (for screen readers and keyboard users; hovering is mouse-only).
  */
-export function UnreadTrendChart({ userId, points, spanMs }: { userId: string; points: Point[]; spanMs: number }) {
+export function UnreadTrendChart({ userId, points }: { userId: string; points: Point[] }) {
   const mode = useTimeZoneMode();
   const data = points.map((p) => ({ t: Date.parse(p.at), unread: p.unreadMsgNum }));
-  const unit = spanMs > 3 * 24 * 3600_000 ? "day" : "hour";
+  // The axis spans the points (not the whole range), so label it at the points' own scale.
+  const span = data.length ? (data[data.length - 1]?.t ?? 0) - (data[0]?.t ?? 0) : 0;
+  const unit = span > 3 * 24 * 3600_000 ? "day" : span > 20 * 3600_000 ? "hour" : "time";
   return (
     <figure data-testid="unread-chart" data-values={points.map((p) => p.unreadMsgNum).join(",")} className="space-y-2">
       <div className="h-64 w-full" aria-hidden="true">

@@ -11,9 +11,10 @@ import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { TimeRangePicker } from "@/components/time-range-picker";
 import { Timestamp } from "@/components/timestamp";
 import { fetchJson, queryString } from "@/lib/client/api";
-import type { UnreadSparklines, UserItem, UserPage } from "@/lib/client/api-types";
 import { type UserSort, userListParams } from "@/lib/client/search-params";
 import { useRecallStream } from "@/lib/client/use-recall-stream";
+import type { UserItem, UserPage } from "@/lib/users/list";
+import type { UnreadSparklines } from "@/lib/users/sparklines";
 
 const COLUMNS: { sort: UserSort; label: string; numeric?: boolean }[] = [
   { sort: "userId", label: "User" },

@@ -2,6 +2,7 @@
 // API request behind it read the same (`/recalls?from=alice` fetches `/api/recalls?from=alice`).
 // Imported by server pages (to read searchParams) and by client views (nuqs hooks).
 import { createLoader, parseAsString, parseAsStringLiteral } from "nuqs/server";
+import type { UserSort as ApiUserSort } from "@/lib/users/list";
 
 export const rangeParams = {
   since: parseAsString,
@@ -21,7 +22,15 @@ export const recallFilterParams = {
 export const loadRecallFilters = createLoader(recallFilterParams);
 export type RecallFilters = Awaited<ReturnType<typeof loadRecallFilters>>;
 
-export const USER_SORTS = ["userId", "recallsSent", "recallsReceived", "lastUnreadMsgNum", "lastRecallAt"] as const;
+// A copy of the API's list (importing its value would bring the server module into the browser);
+// `satisfies` keeps the two in step.
+export const USER_SORTS = [
+  "userId",
+  "recallsSent",
+  "recallsReceived",
+  "lastUnreadMsgNum",
+  "lastRecallAt",
+] as const satisfies readonly ApiUserSort[];
 export type UserSort = (typeof USER_SORTS)[number];
 export const ORDERS = ["asc", "desc"] as const;
 

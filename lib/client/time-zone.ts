@@ -70,10 +70,11 @@ export function formatTime(date: Date, mode: TimeZoneMode, withSeconds = true): 
   return withSeconds ? `${s}:${parts.second}` : s;
 }
 
-/** Short axis label for charts: time of day for hourly data, the date for daily data. */
-export function formatAxisTime(date: Date, mode: TimeZoneMode, unit: "hour" | "day"): string {
+/** Short axis label for charts: the date for daily data, date and time for hourly, time alone within a day. */
+export function formatAxisTime(date: Date, mode: TimeZoneMode, unit: "time" | "hour" | "day"): string {
   const full = formatTime(date, mode, false);
   const day = full.slice(5, 10);
+  if (unit === "time") return full.slice(11, 16);
   return unit === "day" ? day : `${day} ${full.slice(11, 16)}`;
 }
 

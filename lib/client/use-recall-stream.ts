@@ -3,7 +3,7 @@
 // filters. The browser reconnects by itself and sends Last-Event-ID, from which the server resumes
 // without gaps; we only reopen when the browser gives up (readyState CLOSED).
 import { useEffect, useRef, useState } from "react";
-import type { RecallItem } from "@/lib/client/api-types";
+import type { RecallItem } from "@/lib/recalls/list";
 
 export type StreamStatus = "connecting" | "live" | "reconnecting";
 

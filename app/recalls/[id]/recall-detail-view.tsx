@@ -1,13 +1,47 @@
 "use client";
 import Link from "next/link";
+import type { ReactNode } from "react";
+import useSWR from "swr";
 import { userHref } from "@/components/recalls-table";
+import { ErrorState, LoadingState } from "@/components/states";
 import { Timestamp } from "@/components/timestamp";
-import type { RecallDetail } from "@/lib/recalls/get-recall";
+import { ApiError, fetchJson } from "@/lib/client/api";
+import type { RecallDetail } from "@/lib/recalls/list";
 
 const link = "focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400";
 
-export function RecallDetailView({ recall: r }: { recall: RecallDetail }) {
-  const rows: [string, React.ReactNode][] = [
+export function RecallDetailView({ id }: { id: string }) {
+  const { data, error, mutate } = useSWR<RecallDetail>(`/api/recalls/${encodeURIComponent(id)}`, fetchJson, { revalidateOnFocus: false });
+  const back = (
+    <p className="text-sm">
+      <Link href="/recalls" className={link}>
+        ← Recall log
+      </Link>
+    </p>
+  );
+  if (error) {
+    const missing = error instanceof ApiError && (error.status === 404 || error.status === 400);
+    return (
+      <div className="space-y-4">
+        {back}
+        <h1 className="text-2xl font-semibold">{missing ? "No such recall" : `Recall ${id}`}</h1>
+        {missing ? <p>This link does not point to a stored recall.</p> : <ErrorState error={error} onRetry={() => void mutate()} />}
+      </div>
+    );
+  }
+  if (!data) {
+    return (
+      <div className="space-y-4">
+        {back}
+        <LoadingState label="Loading the recall…" />
+      </div>
+    );
+  }
+  return <RecallDetails recall={data} back={back} />;
+}
+
+function RecallDetails({ recall: r, back }: { recall: RecallDetail; back: ReactNode }) {
+  const rows: [string, ReactNode][] = [
     ["Received", <Timestamp key="r" value={r.receivedAt} />],
     ["Event time", <Timestamp key="e" value={r.eventTime} empty="not sent by IM" />],
     [
@@ -50,11 +84,7 @@ export function RecallDetailView({ recall: r }: { recall: RecallDetail }) {
   ];
   return (
     <div className="space-y-4">
-      <p className="text-sm">
-        <Link href="/recalls" className={link}>
-          ← Recall log
-        </Link>
-      </p>
+      {back}
       <h1 className="text-2xl font-semibold">Recall {r.id}</h1>
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 rounded-lg border border-slate-200 bg-white p-5 sm:grid-cols-[max-content_1fr] dark:border-slate-800 dark:bg-slate-900">
         {rows.map(([label, value]) => (

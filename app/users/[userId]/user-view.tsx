@@ -10,8 +10,8 @@ import { EmptyState, ErrorState, LoadingState, Panel } from "@/components/states
 import { TimeRangePicker } from "@/components/time-range-picker";
 import { UnreadTrendChart } from "@/components/unread-trend-chart";
 import { fetchJson, queryString } from "@/lib/client/api";
-import type { UserCounterparts, UserTrend } from "@/lib/client/api-types";
 import { BUCKETS, defaultBucket, userPageParams } from "@/lib/client/search-params";
+import type { UserCounterparts, UserTrend } from "@/lib/users/trend";
 
 // The API's trend covers this many days when the URL gives no `since`.
 const DEFAULT_DAYS = 30;
@@ -26,7 +26,6 @@ export function UserView({ userId }: { userId: string }) {
   });
   const logFilters = { user: userId, since, until };
 
-  const span = trend.data ? Date.parse(trend.data.until) - Date.parse(trend.data.since) : DEFAULT_DAYS * 24 * 3600_000;
   const link = "focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400";
 
   return (
@@ -43,7 +42,7 @@ export function UserView({ userId }: { userId: string }) {
         aria-label="Time range"
         className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
       >
-        <TimeRangePicker defaultLabel={`Last ${DEFAULT_DAYS} days`} />
+        <TimeRangePicker defaultPreset="30 days" />
         <fieldset className="flex flex-wrap items-center gap-2">
           <legend className="mb-1 text-sm font-medium text-slate-600 dark:text-slate-300">Counts per</legend>
           {BUCKETS.map((b) => (
@@ -73,7 +72,7 @@ export function UserView({ userId }: { userId: string }) {
           ) : trend.data.unread.length === 0 ? (
             <EmptyState>No recall received by {userId} in this range reported an unread count.</EmptyState>
           ) : (
-            <UnreadTrendChart userId={userId} points={trend.data.unread} spanMs={span} />
+            <UnreadTrendChart userId={userId} points={trend.data.unread} />
           )}
         </Panel>
         <Panel title={`Recalls sent and received per ${bucket}`} id="buckets-heading">
