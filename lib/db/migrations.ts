@@ -8,7 +8,11 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import type { Config } from "@/lib/config";
 
@@ -47,15 +51,35 @@ function adapterFactory(database: Config["database"]) {
 async function withEngine<T>(database: Config["database"], run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const Engine = await loadEngineClass();
   const schema = schemaFile(database.dialect);
+  // The engine does not close the connections it opens when freed, and on SQLite it holds the file
+  // in exclusive locking mode: keep track of them and close them, or the app that starts next
+  // could never write.
+  const factory = adapterFactory(database);
+  const opened: SqlDriverAdapter[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
   const engine = await Engine.new(
     { datamodels: [[schema, readFileSync(schema, "utf8")]] },
     () => {},
-    bindMigrationAwareSqlAdapterFactory(adapterFactory(database)),
+    bindMigrationAwareSqlAdapterFactory(tracked),
   );
   try {
     return await run(engine);
   } finally {
     engine.free();
+    await Promise.all(opened.map((a) => a.dispose().catch(() => {})));
   }
 }
 
@@ -69,26 +93,55 @@ export function listMigrations(dialect: Dialect) {
     .map((name) => ({ name, sql: readFileSync(path.join(dir, name, "migration.sql"), "utf8") }));
 }
 
+/** Names of the migrations the database has recorded as applied; empty for a new database. */
+async function appliedMigrationNames(database: Config["database"]): Promise<Set<string>> {
+  const adapter = await adapterFactory(database).connect();
+  try {
+    const result = await adapter.queryRaw({
+      sql: "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+      args: [],
+      argTypes: [],
+    });
+    return new Set(result.rows.map((row) => String(row[0])));
+  } catch {
+    return new Set(); // no _prisma_migrations table yet
+  } finally {
+    await adapter.dispose();
+  }
+}
+
 /** Applies pending migrations; returns the names of those it applied. */
 export async function applyMigrations(database: Config["database"]): Promise<string[]> {
   const dir = migrationsDir(database.dialect);
   const migrations = listMigrations(database.dialect);
-  return withEngine(database, async (engine) => {
-    const result = await engine.applyMigrations({
-      migrationsList: {
-        baseDir: dir,
-        lockfile: { path: "migration_lock.toml", content: readFileSync(path.join(dir, "migration_lock.toml"), "utf8") },
-        shadowDbInitScript: "",
-        // `path` is stored verbatim as the migration's name, so it must be the bare folder name.
-        migrationDirectories: migrations.map((m) => ({
-          path: m.name,
-          migrationFile: { path: "migration.sql", content: { tag: "ok" as const, value: m.sql } },
-        })),
-      },
-      filters: NO_FILTERS,
+  // The engine takes SQLite's file in exclusive locking mode, which fails while any other process
+  // (a running app, a seed) has it open; checking first keeps the common case, nothing pending,
+  // from needing that.
+  const applied = await appliedMigrationNames(database);
+  if (migrations.every((m) => applied.has(m.name))) return [];
+  try {
+    return await withEngine(database, async (engine) => {
+      const result = await engine.applyMigrations({
+        migrationsList: {
+          baseDir: dir,
+          lockfile: { path: "migration_lock.toml", content: readFileSync(path.join(dir, "migration_lock.toml"), "utf8") },
+          shadowDbInitScript: "",
+          // `path` is stored verbatim as the migration's name, so it must be the bare folder name.
+          migrationDirectories: migrations.map((m) => ({
+            path: m.name,
+            migrationFile: { path: "migration.sql", content: { tag: "ok" as const, value: m.sql } },
+          })),
+        },
+        filters: NO_FILTERS,
+      });
+      return result.appliedMigrationNames;
     });
-    return result.appliedMigrationNames;
-  });
+  } catch (error) {
+    if (database.dialect === "sqlite" && String(error).includes("SocketTimeout")) {
+      throw new Error(`Cannot migrate ${database.file}: another process has it open (is Recall Monitor running?). Stop it and try again.`);
+    }
+    throw error;
+  }
 }
 
 /**

@@ -1,0 +1,39 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "./config";
+
+describe("parseConfig", () => {
+  it("starts with sensible defaults and no app configured", () => {
+    const c = parseConfig({});
+    expect(c.im).toEqual({ sdkAppIds: [], callbackToken: undefined, maxSkewSeconds: 60 });
+    expect(c.database).toEqual({ dialect: "sqlite", url: "file:./data/recall-monitor.db", file: path.resolve("data/recall-monitor.db") });
+    expect(c.port).toBe(3000);
+    expect(c.logLevel).toBe("info");
+    expect(c.enableBenchRoutes).toBe(false);
+  });
+
+  it("reads several apps, a token, a skew, PostgreSQL and a port", () => {
+    const c = parseConfig({
+      IM_SDKAPPID: " 1400000001, 1400000002 ",
+      IM_CALLBACK_TOKEN: "secret",
+      IM_CALLBACK_MAX_SKEW_SECONDS: "300",
+      DATABASE_URL: "postgresql://u:p@db:5432/recalls",
+      PORT: "8080",
+    });
+    expect(c.im).toEqual({ sdkAppIds: ["1400000001", "1400000002"], callbackToken: "secret", maxSkewSeconds: 300 });
+    expect(c.database).toEqual({ dialect: "postgresql", url: "postgresql://u:p@db:5432/recalls" });
+    expect(c.port).toBe(8080);
+  });
+
+  it.each([
+    [{ IM_SDKAPPID: "my-app" }, /IM_SDKAPPID: expected a comma-separated list of numeric SDKAppIDs/],
+    [{ IM_CALLBACK_MAX_SKEW_SECONDS: "soon" }, /IM_CALLBACK_MAX_SKEW_SECONDS: expected a whole number of seconds/],
+    [{ IM_CALLBACK_MAX_SKEW_SECONDS: "0" }, /IM_CALLBACK_MAX_SKEW_SECONDS: expected a whole number >= 1/],
+    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: expected file:<path> \(SQLite\) or postgresql:/],
+    [{ PORT: "99999" }, /PORT: expected a TCP port number/],
+    [{ LOG_LEVEL: "verbose" }, /LOG_LEVEL: expected info, error or silent/],
+  ])("names the variable and the expected form for %o", (env, message) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+});
