@@ -23,12 +23,12 @@ const sdkAppIds = z
     error: "expected a comma-separated list of numeric SDKAppIDs, e.g. 1400000000 or 1400000000,1400000001",
   });
 
-const positiveInt = (fallback: number) =>
+const positiveInt = (fallback: number, unit = "seconds") =>
   z
     .string()
     .optional()
     .transform((v) => (v === undefined || v.trim() === "" ? String(fallback) : v.trim()))
-    .pipe(z.string().regex(/^\d+$/, { error: "expected a whole number of seconds" }))
+    .pipe(z.string().regex(/^\d+$/, { error: `expected a whole number of ${unit}` }))
     .transform(Number)
     .pipe(z.number().int().min(1, { error: "expected a whole number >= 1" }));
 
@@ -48,6 +48,8 @@ const envSchema = z.object({
     .transform((v) => (v?.length ? v : undefined)),
   IM_CALLBACK_MAX_SKEW_SECONDS: positiveInt(60),
   DATABASE_URL: databaseUrl,
+  /** The overview warns when no callback has arrived for this long. */
+  CALLBACK_SILENCE_WARNING_MINUTES: positiveInt(15, "minutes"),
   PORT: z
     .string()
     .optional()
@@ -92,6 +94,9 @@ export function parseConfig(env: Record<string, string | undefined>) {
           // Relative paths are relative to the working directory, as in Prisma's own CLI.
           file: path.resolve(e.DATABASE_URL.slice("file:".length)),
         },
+    dashboard: {
+      callbackSilenceWarningMinutes: e.CALLBACK_SILENCE_WARNING_MINUTES,
+    },
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     enableBenchRoutes: e.ENABLE_BENCH_ROUTES,

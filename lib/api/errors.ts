@@ -1,0 +1,30 @@
+// Errors the dashboard's data functions throw on purpose. `apiRoute` turns each into its HTTP
+// status and a machine-readable code; anything else is an unexpected 500.
+
+export type ApiErrorCode = "invalid_parameter" | "not_found" | "internal_error";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly parameter?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A query or path parameter the caller can fix. */
+export class InvalidParameterError extends ApiError {
+  override name = "InvalidParameterError";
+  constructor(parameter: string, message: string) {
+    super(400, "invalid_parameter", message, parameter);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  override name = "NotFoundError";
+  constructor(message: string) {
+    super(404, "not_found", message);
+  }
+}

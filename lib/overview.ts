@@ -1,0 +1,109 @@
+// The overview page's data for a time range: recalls over time and by platform (from
+// recall_hourly_counts), top senders and recipients (from user_hourly_counts, or user_stats when
+// the range holds all the data there is), and whether IM is still calling us (callback_counts).
+// Ranges count the whole UTC hours they overlap.
+import { z } from "zod";
+import { InvalidParameterError } from "@/lib/api/errors";
+import { config } from "@/lib/config";
+import { type Db, Prisma } from "@/lib/db/client";
+import { toDate, toNullableDate, toNumber } from "@/lib/db/values";
+import { hourStart } from "@/lib/recalls/aggregates";
+import { dateRangeShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Default range: the last day. */
+export const DEFAULT_OVERVIEW_HOURS = 24;
+/** Ranges longer than this are charted per day unless `bucket` says otherwise. */
+const HOURLY_UP_TO_MS = 3 * DAY_MS;
+const MAX_BUCKETS = 5_000;
+export const TOP_USERS = 10;
+
+export const overviewQuerySchema = z
+  .object({
+    ...dateRangeShape,
+    sdkAppId: sdkAppIdParam.optional(),
+    bucket: z.enum(["hour", "day"], { error: "expected hour or day" }).optional(),
+  })
+  .superRefine(sinceNotAfterUntil);
+export type OverviewQuery = z.output<typeof overviewQuerySchema>;
+
+type TopRow = { sdk_app_id: string; user_id: string; n: unknown };
+
+export async function getOverview(db: Db, query: OverviewQuery, now = new Date()) {
+  const until = query.until ?? now;
+  const since = query.since ?? new Date(until.getTime() - DEFAULT_OVERVIEW_HOURS * HOUR_MS);
+  const bucket = query.bucket ?? (until.getTime() - since.getTime() <= HOURLY_UP_TO_MS ? "hour" : "day");
+  const size = bucket === "day" ? DAY_MS : HOUR_MS;
+  const first = Math.floor(since.getTime() / size) * size;
+  if ((until.getTime() - first) / size > MAX_BUCKETS) {
+    throw new InvalidParameterError("bucket", "bucket: too many hours for one chart; use bucket=day or a shorter range");
+  }
+  const fromHour = hourStart(since);
+  const app = query.sdkAppId !== undefined ? Prisma.sql`AND sdk_app_id = ${query.sdkAppId}` : Prisma.empty;
+
+  const [hourRows, extent, callbacks] = await Promise.all([
+    db.$queryRaw<{ hour_start: unknown; opt_platform: string; recalls: unknown }[]>`
+      SELECT hour_start, opt_platform, recalls FROM recall_hourly_counts
+      WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app}`,
+    db.$queryRaw<{ first: unknown; last: unknown }[]>`
+      SELECT MIN(hour_start) AS first, MAX(hour_start) AS last FROM recall_hourly_counts WHERE 1 = 1 ${app}`,
+    db.callbackCount.aggregate({ _max: { lastReceivedAt: true }, where: query.sdkAppId !== undefined ? { sdkAppId: query.sdkAppId } : {} }),
+  ]);
+
+  const series = new Map<number, number>();
+  for (let t = first; t < until.getTime() || t === first; t += size) series.set(t, 0);
+  const platforms = new Map<string, number>();
+  let total = 0;
+  for (const r of hourRows) {
+    const n = toNumber(r.recalls);
+    const t = Math.floor(toDate(r.hour_start).getTime() / size) * size;
+    series.set(t, (series.get(t) ?? 0) + n);
+    platforms.set(r.opt_platform, (platforms.get(r.opt_platform) ?? 0) + n);
+    total += n;
+  }
+
+  // When the range holds every hour there is data for, the all-time totals in user_stats are the
+  // answer, read from an index instead of summing the hourly table.
+  const firstHour = toNullableDate(extent[0]?.first);
+  const lastHour = toNullableDate(extent[0]?.last);
+  const wholeHistory = !firstHour || !lastHour || (fromHour <= firstHour && until > lastHour);
+  const top = (column: "sent" | "received") => {
+    if (wholeHistory) {
+      const col = Prisma.raw(column === "sent" ? "recalls_sent" : "recalls_received");
+      return db.$queryRaw<TopRow[]>`SELECT sdk_app_id, user_id, ${col} AS n FROM user_stats
+        WHERE ${col} > 0 ${app} ORDER BY ${col} DESC, user_id LIMIT ${TOP_USERS}`;
+    }
+    const col = Prisma.raw(column);
+    return db.$queryRaw<TopRow[]>`SELECT sdk_app_id, user_id, SUM(${col}) AS n FROM user_hourly_counts
+      WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app}
+      GROUP BY sdk_app_id, user_id HAVING SUM(${col}) > 0 ORDER BY n DESC, user_id LIMIT ${TOP_USERS}`;
+  };
+  const [senders, recipients] = await Promise.all([top("sent"), top("received")]);
+  const toTop = (r: TopRow) => ({ userId: r.user_id, sdkAppId: r.sdk_app_id, recalls: toNumber(r.n) });
+
+  const lastCallbackAt = callbacks._max.lastReceivedAt;
+  const silenceMinutes = config.dashboard.callbackSilenceWarningMinutes;
+  const silentForMs = lastCallbackAt ? now.getTime() - lastCallbackAt.getTime() : null;
+  return {
+    since: since.toISOString(),
+    until: until.toISOString(),
+    bucket,
+    totalRecalls: total,
+    recallsOverTime: [...series].map(([t, recalls]) => ({ start: new Date(t).toISOString(), recalls })),
+    /** Normalised platform; null for recalls that carried no OptPlatform. */
+    platforms: [...platforms]
+      .map(([platform, recalls]) => ({ platform: platform === "" ? null : platform, recalls }))
+      .sort((a, b) => b.recalls - a.recalls),
+    topSenders: senders.map(toTop),
+    topRecipients: recipients.map(toTop),
+    callbacks: {
+      lastCallbackAt: lastCallbackAt?.toISOString() ?? null,
+      secondsSinceLastCallback: silentForMs === null ? null : Math.max(0, Math.floor(silentForMs / 1000)),
+      silenceWarningMinutes: silenceMinutes,
+      /** True when no callback came for longer than the configured while, or none ever came. */
+      silent: silentForMs === null || silentForMs > silenceMinutes * 60_000,
+    },
+  };
+}
+export type Overview = Awaited<ReturnType<typeof getOverview>>;

@@ -1,0 +1,155 @@
+// The one filter schema of the recall log: the JSON API, the live stream, the CSV export and the
+// pages' URLs all use these names and this validation. Built from reusable pieces (date range,
+// paging, single filters) that the users and overview APIs share.
+import { z } from "zod";
+import { cursorParam } from "@/lib/api/cursor";
+import type { Prisma } from "@/lib/db/client";
+import { normalisePlatform } from "@/lib/im/platform";
+
+// ---- pieces -------------------------------------------------------------------------------
+
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/**
+ * An ISO 8601 date or date-time, e.g. `2026-11-26`, `2026-11-26T09:00:00Z`,
+ * `2026-11-26T17:00+08:00`. Without an offset the time is taken as UTC (never the server's zone).
+ */
+export const isoDateTime = z.string().transform((text, ctx) => {
+  const m = ISO_8601.exec(text.trim());
+  const invalid = () => {
+    ctx.addIssue({ code: "custom", message: "expected an ISO 8601 date or date-time, e.g. 2026-11-26T09:00:00Z" });
+    return z.NEVER;
+  };
+  if (!m) return invalid();
+  const [, y, mo, d, h = "00", mi = "00", s = "00", zone] = m;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+    return invalid();
+  }
+  let normalised = text.trim().replace(" ", "T");
+  if (!normalised.includes("T")) normalised += "T00:00:00Z";
+  else if (!zone) normalised += "Z";
+  else if (/^[+-]\d{2}$/.test(zone)) normalised += ":00";
+  const at = new Date(normalised);
+  return Number.isNaN(at.getTime()) ? invalid() : at;
+});
+
+/** `since` (inclusive) and `until` (exclusive) bound `receivedAt`. */
+export const dateRangeShape = {
+  since: isoDateTime.optional(),
+  until: isoDateTime.optional(),
+};
+
+/** Attach to an object schema that has the date-range fields. */
+export function sinceNotAfterUntil(value: { since?: Date; until?: Date }, ctx: z.RefinementCtx) {
+  if (value.since && value.until && value.since > value.until) {
+    ctx.addIssue({ code: "custom", path: ["until"], message: "until must not be before since" });
+  }
+}
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
+
+export const limitParam = z
+  .string()
+  .regex(/^\d+$/, { error: `expected a whole number from 1 to ${MAX_LIMIT}` })
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(1, { error: "expected at least 1" })
+      .max(MAX_LIMIT, { error: `expected at most ${MAX_LIMIT}` }),
+  )
+  .default(DEFAULT_LIMIT);
+
+/** `limit` (default 50, max 500) and an opaque `cursor` holding whatever `cursorShape` says. */
+export function pagingShape<S extends z.ZodType>(cursorShape: S) {
+  return { limit: limitParam, cursor: cursorParam(cursorShape).optional() };
+}
+
+/** A user ID (IM accounts are any Unicode, up to a few dozen bytes); matched exactly. */
+export const userIdParam = z.string().min(1).max(256, { error: "expected at most 256 characters" });
+
+export const sdkAppIdParam = z
+  .string()
+  .trim()
+  .regex(/^\d{1,20}$/, { error: "expected a numeric SDKAppID, e.g. 1400000000" });
+
+/** Any spelling IM uses (ios, IOS, iOS) selects the one stored, normalised spelling. */
+export const platformParam = z
+  .string()
+  .max(64, { error: "expected at most 64 characters" })
+  .transform((v, ctx) => {
+    const normalised = normalisePlatform(v);
+    if (normalised === null) {
+      ctx.addIssue({ code: "custom", message: "expected a platform, e.g. iOS" });
+      return z.NEVER;
+    }
+    return normalised;
+  });
+
+export const ipParam = z.string().trim().min(1).max(64, { error: "expected at most 64 characters" });
+export const msgKeyParam = z.string().min(1).max(256, { error: "expected at most 256 characters" });
+
+// ---- the recall log's filters ---------------------------------------------------------------
+
+/** Field by field, for schemas that add their own fields (e.g. the export's `bom`). */
+export const recallFilterShape = {
+  /** Either side: sender or recipient. */
+  user: userIdParam.optional(),
+  from: userIdParam.optional(),
+  to: userIdParam.optional(),
+  platform: platformParam.optional(),
+  ip: ipParam.optional(),
+  msgKey: msgKeyParam.optional(),
+  sdkAppId: sdkAppIdParam.optional(),
+  ...dateRangeShape,
+};
+
+export const recallFiltersSchema = z.object(recallFilterShape).superRefine(sinceNotAfterUntil);
+export type RecallFilters = z.output<typeof recallFiltersSchema>;
+
+/** Position after the last row of a page: (receivedAt ms, id), the log's sort key. */
+export const recallCursorShape = z.object({ r: z.number().int(), i: z.number().int() });
+export type RecallCursor = z.output<typeof recallCursorShape>;
+
+export const recallListQuerySchema = z.object({ ...recallFilterShape, ...pagingShape(recallCursorShape) }).superRefine(sinceNotAfterUntil);
+export type RecallListQuery = z.output<typeof recallListQuerySchema>;
+
+/** The stream resumes after `lastEventId` (the `Last-Event-ID` header wins when both are sent). */
+export const recallStreamQuerySchema = z
+  .object({
+    ...recallFilterShape,
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,15}$/, { error: "expected a recall id" })
+      .transform(Number)
+      .optional(),
+  })
+  .superRefine(sinceNotAfterUntil);
+export type RecallStreamQuery = z.output<typeof recallStreamQuerySchema>;
+
+/**
+ * The Prisma `where` for a set of filters. Every filter is an exact match on an indexed column
+ * (the platform in its normalised spelling); the range is since <= receivedAt < until.
+ */
+export function recallWhere(filters: RecallFilters): Prisma.RecallWhereInput {
+  const and: Prisma.RecallWhereInput[] = [];
+  if (filters.user !== undefined) and.push({ OR: [{ fromAccount: filters.user }, { toAccount: filters.user }] });
+  if (filters.from !== undefined) and.push({ fromAccount: filters.from });
+  if (filters.to !== undefined) and.push({ toAccount: filters.to });
+  if (filters.platform !== undefined) and.push({ optPlatform: filters.platform });
+  if (filters.ip !== undefined) and.push({ clientIp: filters.ip });
+  if (filters.msgKey !== undefined) and.push({ msgKey: filters.msgKey });
+  if (filters.sdkAppId !== undefined) and.push({ sdkAppId: filters.sdkAppId });
+  if (filters.since !== undefined) and.push({ receivedAt: { gte: filters.since } });
+  if (filters.until !== undefined) and.push({ receivedAt: { lt: filters.until } });
+  return and.length === 0 ? {} : { AND: and };
+}
+
+/** Only the filter fields of a wider parsed query (drops limit, cursor, lastEventId...). */
+export function pickRecallFilters(query: RecallFilters): RecallFilters {
+  const { user, from, to, platform, ip, msgKey, sdkAppId, since, until } = query;
+  return { user, from, to, platform, ip, msgKey, sdkAppId, since, until };
+}

@@ -1,0 +1,40 @@
+// In-process news of committed recalls, so open live streams wake at once instead of at their
+// next poll. Only a hint: streams read the rows from the database (and still poll, for recalls
+// committed by another instance on a shared PostgreSQL).
+import { EventEmitter } from "node:events";
+import type { StoreOutcome } from "@/lib/recalls/store";
+
+type Live = { emitter: EventEmitter; maxId: number };
+
+// On globalThis because Next.js may bundle this module separately for the callback route and
+// the stream route; both must share one emitter.
+const holder = globalThis as unknown as { recallMonitorLive?: Live };
+
+function live(): Live {
+  if (!holder.recallMonitorLive) {
+    const emitter = new EventEmitter();
+    // One listener per open stream: many dashboards may be open at once.
+    emitter.setMaxListeners(0);
+    holder.recallMonitorLive = { emitter, maxId: 0 };
+  }
+  return holder.recallMonitorLive;
+}
+
+/** Called after a batch has committed. */
+export function notifyRecallsStored(outcomes: readonly StoreOutcome[]): void {
+  let max = 0;
+  for (const o of outcomes) if (o.outcome === "stored" && o.id > max) max = o.id;
+  if (max === 0) return;
+  const l = live();
+  if (max > l.maxId) l.maxId = max;
+  l.emitter.emit("stored", max);
+}
+
+/** Calls `listener` with the highest new id after each commit in this process; returns the unsubscribe. */
+export function onRecallsStored(listener: (maxId: number) => void): () => void {
+  const { emitter } = live();
+  emitter.on("stored", listener);
+  return () => {
+    emitter.off("stored", listener);
+  };
+}

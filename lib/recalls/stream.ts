@@ -1,0 +1,131 @@
+// Server-Sent Events of new recalls matching the log's filters. Each event's id is the recall id,
+// and rows are sent in id order, so a reconnecting client (EventSource sends Last-Event-ID by
+// itself) resumes exactly after the last row it saw: nothing missed, nothing twice.
+import { InvalidParameterError } from "@/lib/api/errors";
+import type { Db } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { pickRecallFilters, type RecallFilters, type RecallStreamQuery, recallWhere } from "@/lib/recalls/filters";
+import { recallSelect, toRecallItem } from "@/lib/recalls/list";
+import { onRecallsStored } from "@/lib/recalls/live";
+
+/** How long a client waits before reconnecting after the stream drops. */
+export const RETRY_MS = 2_000;
+/** Comment lines keep proxies and load balancers from closing an idle stream. */
+export const HEARTBEAT_MS = 15_000;
+/** Finds recalls committed by other instances (PostgreSQL) when no in-process notice came. */
+export const POLL_MS = 1_000;
+const BATCH = 500;
+
+/** The id to resume after: the Last-Event-ID header (what EventSource sends) or `lastEventId`. */
+export function resumeAfter(request: Request, query: RecallStreamQuery): number | undefined {
+  const header = request.headers.get("last-event-id")?.trim();
+  if (header) {
+    if (!/^\d{1,15}$/.test(header)) throw new InvalidParameterError("Last-Event-ID", "Last-Event-ID: expected a recall id");
+    return Number(header);
+  }
+  return query.lastEventId;
+}
+
+async function maxRecallId(db: Db): Promise<number> {
+  const { _max } = await db.recall.aggregate({ _max: { id: true } });
+  return _max.id ?? 0;
+}
+
+export type RecallStreamOptions = {
+  /** Send recalls with a greater id; by default, only those stored after the stream opens. */
+  after?: number;
+  signal: AbortSignal;
+  pollMs?: number;
+  heartbeatMs?: number;
+};
+
+export async function openRecallStream(db: Db, query: RecallFilters, options: RecallStreamOptions): Promise<ReadableStream<Uint8Array>> {
+  const filters = pickRecallFilters(query);
+  const where = recallWhere(filters);
+  // Fixed before the response starts, so anything committed after the client sees the response
+  // headers is sent.
+  let scanned = options.after ?? (await maxRecallId(db));
+  const encoder = new TextEncoder();
+  let stop = () => {};
+
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      let closed = false;
+      let wake: (() => void) | undefined;
+      // Set by a notice that arrives while a query runs, so that it is not lost.
+      let pending = false;
+      const send = (text: string) => {
+        if (!closed) controller.enqueue(encoder.encode(text));
+      };
+      const unsubscribe = onRecallsStored(() => {
+        pending = true;
+        wake?.();
+      });
+      const heartbeat = setInterval(() => send(": heartbeat\n\n"), options.heartbeatMs ?? HEARTBEAT_MS);
+      stop = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        options.signal.removeEventListener("abort", stop);
+        wake?.();
+        try {
+          controller.close();
+        } catch {}
+      };
+      options.signal.addEventListener("abort", stop, { once: true });
+      if (options.signal.aborted) return stop();
+      send(`retry: ${RETRY_MS}\n\n`);
+
+      const loop = async () => {
+        while (!closed) {
+          // Bound the scan by the newest id so that a filter matching nothing for a long while
+          // does not re-read the same rows on every wake-up.
+          pending = false;
+          const top = await maxRecallId(db);
+          if (top > scanned) {
+            const rows = await db.recall.findMany({
+              where: { AND: [where, { id: { gt: scanned, lte: top } }] },
+              orderBy: { id: "asc" },
+              take: BATCH,
+              select: recallSelect,
+            });
+            for (const r of rows) send(`id: ${r.id}\nevent: recall\ndata: ${JSON.stringify(toRecallItem(r))}\n\n`);
+            const last = rows.at(-1);
+            scanned = rows.length === BATCH && last ? last.id : top;
+            if (rows.length === BATCH) continue;
+          }
+          if (pending || closed) continue;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, options.pollMs ?? POLL_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+        }
+      };
+      loop().catch((error: unknown) => {
+        log("error", "recall_stream_error", { error: error instanceof Error ? error.message : String(error) });
+        // The client reconnects after `retry` with its Last-Event-ID.
+        stop();
+      });
+    },
+    cancel() {
+      stop();
+    },
+  });
+}
+
+export function sseResponse(stream: ReadableStream<Uint8Array>): Response {
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      // no-transform keeps Next's gzip from buffering the stream.
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
+  });
+}

@@ -1,0 +1,130 @@
+// One user over time: every UnreadMsgNum reported on the recalls they received (read from
+// recalls through the to_account index), and recalls sent/received per hour or UTC day (from
+// user_hourly_counts; days are summed here, which works the same on both databases).
+import { z } from "zod";
+import { InvalidParameterError } from "@/lib/api/errors";
+import { type Db, Prisma } from "@/lib/db/client";
+import { toDate, toNumber } from "@/lib/db/values";
+import { hourStart } from "@/lib/recalls/aggregates";
+import { dateRangeShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Default range when `since` is not given. */
+export const DEFAULT_TREND_DAYS = 30;
+/** A chart cannot show more bars than this; longer ranges need bucket=day. */
+export const MAX_BUCKETS = 5_000;
+
+export const userTrendQuerySchema = z
+  .object({
+    ...dateRangeShape,
+    bucket: z.enum(["hour", "day"], { error: "expected hour or day" }).default("hour"),
+    sdkAppId: sdkAppIdParam.optional(),
+  })
+  .superRefine(sinceNotAfterUntil);
+export type UserTrendQuery = z.output<typeof userTrendQuerySchema>;
+
+/** The range a trend covers: `until` defaults to now and `since` to DEFAULT_TREND_DAYS before it. */
+export function trendRange(query: { since?: Date; until?: Date }, now = new Date()) {
+  const until = query.until ?? now;
+  const since = query.since ?? new Date(until.getTime() - DEFAULT_TREND_DAYS * DAY_MS);
+  return { since, until };
+}
+
+const appCondition = (sdkAppId: string | undefined) => (sdkAppId !== undefined ? Prisma.sql`AND sdk_app_id = ${sdkAppId}` : Prisma.empty);
+
+/** Start of each bucket overlapping [since, until), in UTC. */
+function bucketStarts(since: Date, until: Date, size: number): number[] {
+  const starts: number[] = [];
+  const first = Math.floor(since.getTime() / size) * size;
+  for (let t = first; t < until.getTime() || (t === first && since.getTime() === until.getTime()); t += size) starts.push(t);
+  return starts;
+}
+
+export async function getUserTrend(db: Db, userId: string, query: UserTrendQuery) {
+  const { since, until } = trendRange(query);
+  const size = query.bucket === "day" ? DAY_MS : HOUR_MS;
+  const starts = bucketStarts(since, until, size);
+  if (starts.length > MAX_BUCKETS) {
+    throw new InvalidParameterError(
+      "bucket",
+      `bucket: ${starts.length} ${query.bucket}s is too many for one chart; use bucket=day or a shorter range`,
+    );
+  }
+  const app = appCondition(query.sdkAppId);
+  const [unreadRows, hourRows] = await Promise.all([
+    db.$queryRaw<{ received_at: unknown; unread_msg_num: unknown }[]>`
+      SELECT received_at, unread_msg_num FROM recalls
+      WHERE to_account = ${userId} AND received_at >= ${since} AND received_at < ${until} ${app}
+        AND unread_msg_num IS NOT NULL
+      ORDER BY received_at, id`,
+    db.$queryRaw<{ hour_start: unknown; sent: unknown; received: unknown }[]>`
+      SELECT hour_start, SUM(sent) AS sent, SUM(received) AS received FROM user_hourly_counts
+      WHERE user_id = ${userId} AND hour_start >= ${hourStart(since)} AND hour_start < ${until} ${app}
+      GROUP BY hour_start`,
+  ]);
+
+  const buckets = new Map(starts.map((t) => [t, { sent: 0, received: 0 }]));
+  for (const r of hourRows) {
+    const t = Math.floor(toDate(r.hour_start).getTime() / size) * size;
+    const b = buckets.get(t);
+    if (!b) continue;
+    b.sent += toNumber(r.sent);
+    b.received += toNumber(r.received);
+  }
+  return {
+    userId,
+    since: since.toISOString(),
+    until: until.toISOString(),
+    bucket: query.bucket,
+    unread: unreadRows.map((r) => ({ at: toDate(r.received_at).toISOString(), unreadMsgNum: toNumber(r.unread_msg_num) })),
+    buckets: [...buckets].map(([t, b]) => ({ start: new Date(t).toISOString(), sent: b.sent, received: b.received })),
+  };
+}
+export type UserTrend = Awaited<ReturnType<typeof getUserTrend>>;
+
+// ---- counterparts ---------------------------------------------------------------------------
+
+export const userCounterpartsQuerySchema = z
+  .object({
+    ...dateRangeShape,
+    sdkAppId: sdkAppIdParam.optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/, { error: "expected a whole number from 1 to 100" })
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(100, { error: "expected at most 100" }))
+      .default(10),
+  })
+  .superRefine(sinceNotAfterUntil);
+export type UserCounterpartsQuery = z.output<typeof userCounterpartsQuerySchema>;
+
+/** The users this user exchanges recalls with most in the range (default: all time), both directions. */
+export async function getUserCounterparts(db: Db, userId: string, query: UserCounterpartsQuery) {
+  const range = Prisma.sql`${query.since ? Prisma.sql`AND received_at >= ${query.since}` : Prisma.empty}
+    ${query.until ? Prisma.sql`AND received_at < ${query.until}` : Prisma.empty} ${appCondition(query.sdkAppId)}`;
+  const [sentTo, receivedFrom] = await Promise.all([
+    db.$queryRaw<{ counterpart: string; n: unknown }[]>`
+      SELECT to_account AS counterpart, COUNT(*) AS n FROM recalls WHERE from_account = ${userId} ${range} GROUP BY to_account`,
+    db.$queryRaw<{ counterpart: string; n: unknown }[]>`
+      SELECT from_account AS counterpart, COUNT(*) AS n FROM recalls WHERE to_account = ${userId} ${range} GROUP BY from_account`,
+  ]);
+  const byUser = new Map<string, { userId: string; sent: number; received: number; total: number }>();
+  const entry = (id: string) => {
+    let e = byUser.get(id);
+    if (!e) {
+      e = { userId: id, sent: 0, received: 0, total: 0 };
+      byUser.set(id, e);
+    }
+    return e;
+  };
+  for (const r of sentTo) entry(r.counterpart).sent += toNumber(r.n);
+  for (const r of receivedFrom) entry(r.counterpart).received += toNumber(r.n);
+  for (const e of byUser.values()) e.total = e.sent + e.received;
+  const items = [...byUser.values()]
+    .sort((a, b) => b.total - a.total || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))
+    .slice(0, query.limit);
+  // sent: recalls this user made to the counterpart; received: recalls the counterpart made to them.
+  return { userId, items };
+}
+export type UserCounterparts = Awaited<ReturnType<typeof getUserCounterparts>>;
