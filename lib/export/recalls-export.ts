@@ -17,38 +17,49 @@
 // Pages are read one at a time when the client asks for more (pull), so memory stays flat, the
 // header leaves before any query runs, and a slow or vanished client stops the reading.
 import { createHash, randomUUID } from "node:crypto";
-import type { Db, Prisma } from "@/lib/db/client";
-import { CSV_HEADER, csvRows, UTF8_BOM } from "@/lib/export/csv";
+import { type Db, Prisma } from "@/lib/db/client";
+import { CSV_HEADER, type CsvRecall, csvRows, UTF8_BOM } from "@/lib/export/csv";
 import { appendExportLog, type NewExportLogEntry } from "@/lib/export/export-log";
+import { recallFilterSql } from "@/lib/export/recall-filter-sql";
 import { log } from "@/lib/log";
+import type { RecallFilters } from "@/lib/recalls/filters";
 
 /** Rows per query; one page is one chunk of the response (about 150 KB). */
 export const EXPORT_PAGE_ROWS = 1_000;
 
-const SELECT = {
-  id: true,
-  receivedAt: true,
-  eventTime: true,
-  sdkAppId: true,
-  fromAccount: true,
-  toAccount: true,
-  msgKey: true,
-  unreadMsgNum: true,
-  optPlatform: true,
-  clientIp: true,
-} as const;
+type ExportRow = CsvRecall & { id: number };
+
+// Quoted aliases give the CSV encoder its field names directly on both SQLite and PostgreSQL.
+const COLUMNS = Prisma.sql`id, received_at AS "receivedAt", event_time AS "eventTime", sdk_app_id AS "sdkAppId",
+  from_account AS "fromAccount", to_account AS "toAccount", msg_key AS "msgKey", unread_msg_num AS "unreadMsgNum",
+  opt_platform AS "optPlatform", client_ip AS "clientIp"`;
 
 /** The highest recall id now: the export's snapshot bound (0 when there are no recalls). */
 export async function currentMaxRecallId(db: Db): Promise<number> {
-  const { _max } = await db.recall.aggregate({ _max: { id: true } });
-  return _max.id ?? 0;
+  const [row] = await db.$queryRaw<{ maxId: number | bigint | null }[]>`SELECT MAX(id) AS "maxId" FROM recalls`;
+  return Number(row?.maxId ?? 0);
 }
 
 /** How many rows an export with these filters would hold if it started now. */
-export async function countExportRows(db: Db, where: Prisma.RecallWhereInput) {
+export async function countExportRows(db: Db, filters: RecallFilters) {
   const snapshotMaxId = await currentMaxRecallId(db);
-  const count = await db.recall.count({ where: { AND: [where, { id: { lte: snapshotMaxId } }] } });
-  return { count, snapshotMaxId };
+  const [row] = await db.$queryRaw<{ n: number | bigint }[]>`
+    SELECT COUNT(*) AS n FROM recalls WHERE ${recallFilterSql(filters)} AND id <= ${snapshotMaxId}`;
+  return { count: Number(row?.n ?? 0), snapshotMaxId };
+}
+
+/** One keyset page in export order: ascending (received_at, id), after `after`, ids <= the bound. */
+function readPage(db: Db, filters: RecallFilters, snapshotMaxId: number, after: { receivedAt: Date; id: number } | null) {
+  // A range on received_at plus a residual condition (rather than an OR) lets every
+  // (…, received_at, id) index seek straight to the next page.
+  const keyset = after
+    ? Prisma.sql`AND received_at >= ${after.receivedAt} AND NOT (received_at = ${after.receivedAt} AND id <= ${after.id})`
+    : Prisma.empty;
+  return db.$queryRaw<ExportRow[]>`
+    SELECT ${COLUMNS} FROM recalls
+    WHERE ${recallFilterSql(filters)} AND id <= ${snapshotMaxId} ${keyset}
+    ORDER BY received_at, id
+    LIMIT ${EXPORT_PAGE_ROWS}`;
 }
 
 /** `recalls-20261126T092509Z.csv`, from the export's start time in UTC. */
@@ -71,10 +82,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 export type ExportRequest = {
-  /** The parsed filters, as recorded in the export log. */
-  filters: Record<string, unknown>;
-  /** The same filters as a Prisma condition on recalls. */
-  where: Prisma.RecallWhereInput;
+  /** The parsed recall log filters (the shared schema's output). */
+  filters: RecallFilters;
   bom: boolean;
   requestedBy: string;
   /** Aborts the export when the client goes away (the request's signal). */
@@ -148,22 +157,9 @@ export async function startRecallsExport(db: Db, request: ExportRequest): Promis
           send(controller, encoder.encode(CSV_HEADER));
           return;
         }
-        let page: Prisma.RecallGetPayload<{ select: typeof SELECT }>[];
+        let page: ExportRow[];
         try {
-          page = await db.recall.findMany({
-            where: {
-              AND: [
-                request.where,
-                { id: { lte: snapshotMaxId } },
-                // Keyset: after (receivedAt, id) of the last row sent. Written as a range on
-                // received_at plus a residual condition so every (…, received_at, id) index can seek.
-                after ? { receivedAt: { gte: after.receivedAt }, NOT: { receivedAt: after.receivedAt, id: { lte: after.id } } } : {},
-              ],
-            },
-            orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-            take: EXPORT_PAGE_ROWS,
-            select: SELECT,
-          });
+          page = await readPage(db, request.filters, snapshotMaxId, after);
         } catch (error) {
           if (ended) return;
           ended = true;
@@ -175,8 +171,8 @@ export async function startRecallsExport(db: Db, request: ExportRequest): Promis
         if (ended) return; // the client went away while the page was read
         if (page.length > 0) {
           rows += page.length;
-          const last = page[page.length - 1] as (typeof page)[number];
-          after = { receivedAt: last.receivedAt, id: last.id };
+          const last = page[page.length - 1] as ExportRow;
+          after = { receivedAt: last.receivedAt, id: Number(last.id) };
           send(controller, encoder.encode(csvRows(page)));
         }
         if (page.length < EXPORT_PAGE_ROWS) {
