@@ -1,6 +1,7 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
+import useSWR from "swr";
 
 /** Above this many rows the button asks before starting the download. */
 export const CONFIRM_ABOVE_ROWS = 100_000;
@@ -69,16 +70,27 @@ const rows = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "row" : "r
  * matching rows first, says how many will be exported, and asks before very large exports.
  */
 export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
-  const [state, setState] = useState<State>({ step: "idle" });
+  const [current, setCurrent] = useState<{ query: string; state: State }>({ query: "", state: { step: "idle" } });
   const [bom, setBom] = useState(false);
   const statusId = useId();
   const bomId = useId();
+  const exportButton = useRef<HTMLButtonElement>(null);
   const query = exportQuery(search, { bom });
+  const countQuery = exportQuery(search);
+  // What the button said about other filters no longer applies once the filters change.
+  const state: State = current.query === countQuery ? current.state : { step: "idle" };
+  const setState = (next: State) => setCurrent({ query: countQuery, state: next });
+  // The count shown before anyone clicks; counted again on click, since rows keep arriving.
+  const preview = useSWR(["export-count", countQuery], () => fetchCount(countQuery), {
+    revalidateOnFocus: false,
+    keepPreviousData: true,
+  });
 
   async function onExport() {
     setState({ step: "counting" });
     try {
-      const count = await fetchCount(exportQuery(search));
+      const count = await fetchCount(countQuery);
+      preview.mutate(count, { revalidate: false });
       if (count > CONFIRM_ABOVE_ROWS) {
         setState({ step: "confirm", count });
         return;
@@ -90,25 +102,52 @@ export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
     }
   }
 
+  function cancel() {
+    setState({ step: "idle" });
+    exportButton.current?.focus();
+  }
+
   const button =
     "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800";
 
   return (
     <div className={`flex flex-wrap items-center gap-2 ${className ?? ""}`}>
-      <button type="button" className={button} onClick={onExport} disabled={state.step === "counting"} aria-describedby={statusId}>
+      <button
+        ref={exportButton}
+        type="button"
+        className={button}
+        onClick={onExport}
+        disabled={state.step === "counting"}
+        aria-describedby={statusId}
+      >
         Export CSV
       </button>
       <label htmlFor={bomId} className="flex items-center gap-1 text-xs text-slate-600 dark:text-slate-400">
         <input id={bomId} type="checkbox" checked={bom} onChange={(e) => setBom(e.target.checked)} />
         for Excel (BOM)
       </label>
-      <span id={statusId} role="status" aria-live="polite" className="text-sm text-slate-600 dark:text-slate-400">
+      <span
+        id={statusId}
+        role="status"
+        aria-live="polite"
+        className="text-sm text-slate-600 dark:text-slate-400"
+        data-testid="export-status"
+      >
+        {state.step === "idle" && preview.data !== undefined ? `${rows(preview.data)} to export` : null}
+        {state.step === "idle" && preview.error ? "Row count unavailable" : null}
         {state.step === "counting" ? "Counting rows…" : null}
         {state.step === "started" ? `Exporting ${rows(state.count)}; the download has started.` : null}
         {state.step === "error" ? <span className="text-red-700 dark:text-red-400">{state.message}</span> : null}
       </span>
       {state.step === "confirm" ? (
-        <div role="alertdialog" aria-label="Confirm a large export" className="flex flex-wrap items-center gap-2 text-sm">
+        <div
+          role="alertdialog"
+          aria-label="Confirm a large export"
+          className="flex flex-wrap items-center gap-2 text-sm"
+          onKeyDown={(e) => {
+            if (e.key === "Escape") cancel();
+          }}
+        >
           <span>Export {rows(state.count)}? A file this large takes a while.</span>
           <button
             type="button"
@@ -122,7 +161,7 @@ export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
           >
             Export {rows(state.count)}
           </button>
-          <button type="button" className={button} onClick={() => setState({ step: "idle" })}>
+          <button type="button" className={button} onClick={cancel}>
             Cancel
           </button>
         </div>

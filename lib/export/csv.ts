@@ -33,42 +33,34 @@ export const CRLF = "\r\n";
 /** U+FEFF, which Excel needs to read the file as UTF-8. */
 export const UTF8_BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
 
-// OWASP "CSV Injection" / CWE-1236: spreadsheets evaluate a cell that starts with one of these.
-const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
- * One cell: a leading `'` if the value starts like a formula, then RFC 4180 quoting when the
- * value holds a comma, quote, CR or LF (quotes doubled). Null is an empty cell.
+ * One text cell: a leading `'` if the value starts like a formula (OWASP "CSV Injection",
+ * CWE-1236: = + - @ tab CR), then RFC 4180 quoting when the value holds a comma, quote, CR or LF
+ * (quotes doubled). Otherwise the value exactly.
  */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return "";
-  let text = typeof value === "string" ? value : String(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
+function textCell(value: string): string {
+  let text = value;
+  const first = text.charCodeAt(0);
+  // = + - @ tab CR
+  if (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One cell; null (a missing value) is an empty cell. */
+export function csvCell(value: string | number | null): string {
+  return value === null ? "" : textCell(typeof value === "string" ? value : String(value));
 }
 
 export const CSV_HEADER = CSV_COLUMNS.join(",") + CRLF;
 
-/** ISO 8601 in UTC with milliseconds: `2026-11-26T09:25:09.123Z`. */
-const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+/** ISO 8601 in UTC with milliseconds (`2026-11-26T09:25:09.123Z`), through the same cell rule. */
+const timeCell = (d: Date | null) => (d === null ? "" : textCell(d.toISOString()));
 
-/** One record, CRLF included. */
+/** One record, CRLF included. Called once per exported row, so written out field by field. */
 export function csvRow(r: CsvRecall): string {
-  const cells = [
-    iso(r.receivedAt),
-    iso(r.eventTime),
-    r.sdkAppId,
-    r.fromAccount,
-    r.toAccount,
-    r.msgKey,
-    r.unreadMsgNum,
-    r.optPlatform,
-    r.clientIp,
-  ];
-  let out = csvCell(cells[0] ?? null);
-  for (let i = 1; i < cells.length; i++) out += `,${csvCell(cells[i] ?? null)}`;
-  return out + CRLF;
+  return `${timeCell(r.receivedAt)},${timeCell(r.eventTime)},${csvCell(r.sdkAppId)},${csvCell(r.fromAccount)},${csvCell(r.toAccount)},${csvCell(r.msgKey)},${csvCell(r.unreadMsgNum)},${csvCell(r.optPlatform)},${csvCell(r.clientIp)}${CRLF}`;
 }
 
 /** Several records as one string, for one chunk of the response. */
