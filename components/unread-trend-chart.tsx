@@ -15,7 +15,7 @@ export function UnreadTrendChart({ userId, points }: { userId: string; points: P
   const data = points.map((p) => ({ t: Date.parse(p.at), unread: p.unreadMsgNum }));
   // The axis spans the points (not the whole range), so label it at the points' own scale.
   const span = data.length ? (data[data.length - 1]?.t ?? 0) - (data[0]?.t ?? 0) : 0;
-  const unit = span > 3 * 24 * 3600_000 ? "day" : span > 20 * 3600_000 ? "hour" : "time";
+  const unit = span > 3 * 24 * 3600_000 ? "day" : span > 20 * 3600_000 ? "hour" : span > 10 * 60_000 ? "time" : "second";
   return (
     <figure data-testid="unread-chart" data-values={points.map((p) => p.unreadMsgNum).join(",")} className="space-y-2">
       <div className="h-64 w-full" aria-hidden="true">
