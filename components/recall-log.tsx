@@ -44,7 +44,7 @@ function RecallLogForQuery({
       return `/api/recalls${queryString({ ...filters, cursor: index === 0 ? null : previous?.nextCursor })}`;
     },
     fetchJson,
-    { revalidateFirstPage: false, revalidateOnFocus: false },
+    { revalidateOnFocus: false },
   );
 
   const [paused, setPaused] = useState(false);

@@ -78,3 +78,13 @@ test("a range that has ended turns live updates off", async ({ page }) => {
   await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-state", "off");
   await expect(page.getByRole("button", { name: "Pause live updates" })).toHaveCount(0);
 });
+
+test("recalls that arrived while the viewer was on another page are there on coming back", async ({ page }) => {
+  await page.goto(`${app.url}/recalls`);
+  await waitUntilLive(page);
+  await page.getByRole("link", { name: "ann", exact: true }).first().click();
+  await expect(page.getByRole("heading", { name: "User ann" })).toBeVisible();
+  await sendRecall(app.url, { from: "ann", to: "ben", msgKey: "WHILE-AWAY" });
+  await page.goBack();
+  await expect(msgKeyCells(page).first()).toHaveText("WHILE-AWAY");
+});
