@@ -28,6 +28,12 @@ export const overviewQuerySchema = z
   .superRefine(sinceNotAfterUntil);
 export type OverviewQuery = z.output<typeof overviewQuerySchema>;
 
+/** Ties in the platform split read alphabetically, recalls without a platform last. */
+function byPlatformName(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 type TopRow = { sdk_app_id: string; user_id: string; n: unknown };
 
 export async function getOverview(db: Db, query: OverviewQuery, now = new Date()) {
@@ -94,7 +100,7 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
     /** Normalised platform; null for recalls that carried no OptPlatform. */
     platforms: [...platforms]
       .map(([platform, recalls]) => ({ platform: platform === "" ? null : platform, recalls }))
-      .sort((a, b) => b.recalls - a.recalls),
+      .sort((a, b) => b.recalls - a.recalls || byPlatformName(a.platform, b.platform)),
     topSenders: senders.map(toTop),
     topRecipients: recipients.map(toTop),
     callbacks: {

@@ -1,0 +1,130 @@
+// The live stream of new recalls over real HTTP: delivery, filters, resumption after a drop.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RecallItem } from "@/lib/recalls/list";
+import { startApp, TEST_APP_ID, type TestApp } from "../support/app";
+import { callbackUrl, post, recallBody } from "../support/im";
+import { type ApiErrorJson, appDb, getJson, newRecall, storeTestRecalls } from "../support/recalls";
+import { openSse } from "../support/sse";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function sendRecall(overrides: Record<string, unknown>) {
+  const body = recallBody(overrides);
+  const res = await post(callbackUrl(app.url, { optPlatform: "Android", clientIp: "198.51.100.4" }), body);
+  expect(res.json?.ActionStatus).toBe("OK");
+  return body;
+}
+
+const item = (data: string) => JSON.parse(data) as RecallItem;
+
+describe("GET /api/recalls/stream", () => {
+  it("sends a recall called back after connecting as an event whose id is the recall id", async () => {
+    const sse = await openSse(`${app.url}/api/recalls/stream?from=stream-a`);
+    try {
+      expect(sse.status).toBe(200);
+      expect(sse.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      const body = await sendRecall({ From_Account: "stream-a", To_Account: "stream-b", UnreadMsgNum: 12 });
+      const [ev] = await sse.waitFor(1);
+      expect(sse.text()).toMatch(/^retry: \d+\n\n/);
+      const row = await (await appDb(app)).recall.findFirstOrThrow({ where: { msgKey: String(body.MsgKey) } });
+      expect(ev?.event).toBe("recall");
+      expect(ev?.id).toBe(String(row.id));
+      expect(item(ev?.data ?? "{}")).toEqual({
+        id: row.id,
+        sdkAppId: TEST_APP_ID,
+        fromAccount: "stream-a",
+        toAccount: "stream-b",
+        msgKey: body.MsgKey,
+        unreadMsgNum: 12,
+        eventTime: null,
+        receivedAt: row.receivedAt.toISOString(),
+        optPlatform: "Android",
+        clientIp: "198.51.100.4",
+      });
+    } finally {
+      sse.close();
+    }
+  });
+
+  it("sends only recalls matching its filters, in id order", async () => {
+    const sse = await openSse(`${app.url}/api/recalls/stream?user=stream-c&platform=android`);
+    try {
+      await sendRecall({ From_Account: "someone", To_Account: "else" });
+      const a = await sendRecall({ From_Account: "stream-c", To_Account: "x" });
+      await sendRecall({ From_Account: "someone", To_Account: "else" });
+      const b = await sendRecall({ From_Account: "y", To_Account: "stream-c" });
+      const events = await sse.waitFor(2);
+      expect(events.map((e) => item(e.data).msgKey)).toEqual([a.MsgKey, b.MsgKey]);
+      expect(Number(events[0]?.id)).toBeLessThan(Number(events[1]?.id));
+    } finally {
+      sse.close();
+    }
+  });
+
+  it("finds recalls another instance committed (no in-process notice) by polling", async () => {
+    const sse = await openSse(`${app.url}/api/recalls/stream?from=stream-other-instance`);
+    try {
+      const [id] = await storeTestRecalls(await appDb(app), [newRecall({ fromAccount: "stream-other-instance" })]);
+      const events = await sse.waitFor(1);
+      expect(events.map((e) => e.id)).toEqual([String(id)]);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it("resumes after Last-Event-ID with exactly the rows missed while disconnected", async () => {
+    const first = await openSse(`${app.url}/api/recalls/stream?to=stream-d`);
+    await sendRecall({ From_Account: "p", To_Account: "stream-d" });
+    const [seen] = await first.waitFor(1);
+    first.close();
+
+    const missed = [];
+    for (let i = 0; i < 3; i++) missed.push(await sendRecall({ From_Account: `p${i}`, To_Account: "stream-d" }));
+    await sendRecall({ From_Account: "p", To_Account: "not-stream-d" });
+
+    for (const resume of [
+      (url: string) => openSse(url, { "last-event-id": seen?.id ?? "" }),
+      (url: string) => openSse(`${url}&lastEventId=${seen?.id}`),
+    ]) {
+      const again = await resume(`${app.url}/api/recalls/stream?to=stream-d`);
+      try {
+        const events = await again.waitFor(3);
+        // Anything extra would arrive with the first three; give it a moment to show up.
+        await new Promise((r) => setTimeout(r, 1_500));
+        expect(again.events.map((e) => item(e.data).msgKey)).toEqual(missed.map((m) => m.MsgKey));
+        expect(new Set(events.map((e) => e.id)).size).toBe(3);
+      } finally {
+        again.close();
+      }
+    }
+  });
+
+  it("keeps serving after clients disconnect", async () => {
+    const streams = await Promise.all([1, 2, 3].map(() => openSse(`${app.url}/api/recalls/stream`)));
+    for (const s of streams) s.close();
+    const sse = await openSse(`${app.url}/api/recalls/stream?from=stream-after-close`);
+    try {
+      await sendRecall({ From_Account: "stream-after-close" });
+      expect(await sse.waitFor(1)).toHaveLength(1);
+    } finally {
+      sse.close();
+    }
+    expect(app.logs()).not.toContain("recall_stream_error");
+  });
+
+  it.each([
+    [{ "last-event-id": "abc" }, "", "Last-Event-ID"],
+    [{}, "lastEventId=-1", "lastEventId"],
+    [{}, "since=soon", "since"],
+  ])("answers 400 naming the parameter for %j %s", async (headers, query, parameter) => {
+    const res = await getJson<ApiErrorJson>(`${app.url}/api/recalls/stream?${query}`, { headers });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: "invalid_parameter", parameter });
+  });
+});
