@@ -13,6 +13,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 
+export const usage = `export [--rows <n>]
+  CSV export through the server vs better-sqlite3 iterate(); --rows (default 1000000) seeds bench/.tmp/export-<n>.db once`;
+
 const USAGE = `Usage: npm run bench -- export [--rows <n>]
 
 Exports every recall through the production server (GET /api/recalls/export) and reports rows/s

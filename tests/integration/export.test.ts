@@ -247,6 +247,23 @@ describe("export of a small, varied recall log", () => {
     await expect(db.exportLog.deleteMany({})).rejects.toThrow();
     expect(await verifyExportLog(db)).toMatchObject({ ok: true });
   });
+  // Last in this block: it damages the log on purpose.
+  it("detects an entry edited behind the app's back, on /exports too", async () => {
+    await download(app, "from=alice");
+    const db = await app.db();
+    const victim = await db.exportLog.findFirst({ where: { status: "completed" }, orderBy: { seq: "asc" } });
+    expect(victim).not.toBeNull();
+    // Someone with database access switches the guard off and rewrites a hash.
+    if (app.database.dialect === "sqlite") {
+      await db.$executeRawUnsafe("DROP TRIGGER export_log_no_update");
+    } else {
+      await db.$executeRawUnsafe("ALTER TABLE export_log DISABLE TRIGGER export_log_no_update_delete");
+    }
+    await db.$executeRaw`UPDATE export_log SET sha256 = ${"f".repeat(64)} WHERE seq = ${victim?.seq}`;
+    expect(await verifyExportLog(db)).toMatchObject({ ok: false, seq: victim?.seq, problem: "its contents do not match its hash" });
+    const page = await (await fetch(`${app.url}/exports`)).text();
+    expect(page).toContain(`Log damaged at entry #${victim?.seq}`);
+  });
 });
 
 describe("export of a large recall log while callbacks keep arriving", () => {
