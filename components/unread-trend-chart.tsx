@@ -10,7 +10,22 @@ type Point = { at: string; unreadMsgNum: number };
  * The unread count reported with each recall the user received, over time. The same points are in
  * a data table under the chart (for screen readers and keyboard users; hovering is mouse-only).
  */
-export function UnreadTrendChart({ userId, points }: { userId: string; points: Point[] }) {
+function sliceLength(ms: number): string {
+  if (ms < 3600_000) return `${Math.max(1, Math.round(ms / 60_000))}-minute`;
+  if (ms < 48 * 3600_000) return `${Math.round(ms / 3600_000)}-hour`;
+  return `${Math.round(ms / 86_400_000)}-day`;
+}
+
+export function UnreadTrendChart({
+  userId,
+  points,
+  sampled,
+}: {
+  userId: string;
+  points: Point[];
+  /** Set when the range held too many reports to send each: one point per slice, its highest count. */
+  sampled?: { sliceMs: number; reported: number } | null;
+}) {
   const mode = useTimeZoneMode();
   const data = points.map((p) => ({ t: Date.parse(p.at), unread: p.unreadMsgNum }));
   // The axis spans the points (not the whole range), so label it at the points' own scale.
@@ -45,8 +60,10 @@ export function UnreadTrendChart({ userId, points }: { userId: string; points: P
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <figcaption className="text-sm text-slate-500 dark:text-slate-400">
-        {points.length.toLocaleString("en-US")} unread {points.length === 1 ? "count" : "counts"} reported for {userId} in this range
+      <figcaption className="text-sm text-slate-500 dark:text-slate-400" data-testid="unread-caption">
+        {sampled
+          ? `${sampled.reported.toLocaleString("en-US")} unread counts reported for ${userId} in this range, too many to draw each: every point is the highest count in its ${sliceLength(sampled.sliceMs)} slice. Narrow the range to see every report.`
+          : `${points.length.toLocaleString("en-US")} unread ${points.length === 1 ? "count" : "counts"} reported for ${userId} in this range`}
       </figcaption>
       <details className="text-sm">
         <summary className="focus-ring cursor-pointer rounded text-sky-700 dark:text-sky-400">Show the points as a table</summary>
@@ -56,10 +73,10 @@ export function UnreadTrendChart({ userId, points }: { userId: string; points: P
             <thead>
               <tr>
                 <th scope="col" className="pr-6 font-medium">
-                  Received
+                  {sampled ? "Slice starting" : "Received"}
                 </th>
                 <th scope="col" className="text-right font-medium">
-                  Unread count
+                  {sampled ? "Highest unread count" : "Unread count"}
                 </th>
               </tr>
             </thead>
