@@ -48,10 +48,13 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
   const fromHour = hourStart(since);
   const app = query.sdkAppId !== undefined ? Prisma.sql`AND sdk_app_id = ${query.sdkAppId}` : Prisma.empty;
 
-  const [hourRows, extent, callbacks] = await Promise.all([
-    db.$queryRaw<{ hour_start: unknown; opt_platform: string; recalls: unknown }[]>`
-      SELECT hour_start, opt_platform, recalls FROM recall_hourly_counts
-      WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app}`,
+  const [hourRows, platformRows, extent, callbacks] = await Promise.all([
+    db.$queryRaw<{ hour_start: unknown; recalls: unknown }[]>`
+      SELECT hour_start, SUM(recalls) AS recalls FROM recall_hourly_counts
+      WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app} GROUP BY hour_start`,
+    db.$queryRaw<{ opt_platform: string; recalls: unknown }[]>`
+      SELECT opt_platform, SUM(recalls) AS recalls FROM recall_hourly_counts
+      WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app} GROUP BY opt_platform`,
     db.$queryRaw<{ first: unknown; last: unknown }[]>`
       SELECT MIN(hour_start) AS first, MAX(hour_start) AS last FROM recall_hourly_counts WHERE 1 = 1 ${app}`,
     db.callbackCount.aggregate({ _max: { lastReceivedAt: true }, where: query.sdkAppId !== undefined ? { sdkAppId: query.sdkAppId } : {} }),
@@ -59,13 +62,11 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
 
   const series = new Map<number, number>();
   for (let t = first; t < until.getTime() || t === first; t += size) series.set(t, 0);
-  const platforms = new Map<string, number>();
   let total = 0;
   for (const r of hourRows) {
     const n = toNumber(r.recalls);
     const t = Math.floor(toDate(r.hour_start).getTime() / size) * size;
     series.set(t, (series.get(t) ?? 0) + n);
-    platforms.set(r.opt_platform, (platforms.get(r.opt_platform) ?? 0) + n);
     total += n;
   }
 
@@ -98,8 +99,8 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
     totalRecalls: total,
     recallsOverTime: [...series].map(([t, recalls]) => ({ start: new Date(t).toISOString(), recalls })),
     /** Normalised platform; null for recalls that carried no OptPlatform. */
-    platforms: [...platforms]
-      .map(([platform, recalls]) => ({ platform: platform === "" ? null : platform, recalls }))
+    platforms: platformRows
+      .map((r) => ({ platform: r.opt_platform === "" ? null : r.opt_platform, recalls: toNumber(r.recalls) }))
       .sort((a, b) => b.recalls - a.recalls || byPlatformName(a.platform, b.platform)),
     topSenders: senders.map(toTop),
     topRecipients: recipients.map(toTop),

@@ -2,6 +2,7 @@
 // next poll. Only a hint: streams read the rows from the database (and still poll, for recalls
 // committed by another instance on a shared PostgreSQL).
 import { EventEmitter } from "node:events";
+import type { WriteBatch } from "@/lib/recalls/commit-queue";
 import type { StoreOutcome } from "@/lib/recalls/store";
 
 type Live = { emitter: EventEmitter; maxId: number };
@@ -36,5 +37,15 @@ export function onRecallsStored(listener: (maxId: number) => void): () => void {
   emitter.on("stored", listener);
   return () => {
     emitter.off("stored", listener);
+  };
+}
+
+/** Wraps the commit queue's writer (whichever it is) so each committed batch is announced. */
+export function notifyAfter(write: WriteBatch): WriteBatch {
+  return async (recalls, tallies) => {
+    const outcomes = await write(recalls, tallies);
+    // After the commit, so a woken stream finds the rows.
+    notifyRecallsStored(outcomes);
+    return outcomes;
   };
 }

@@ -51,6 +51,8 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
   return new ReadableStream<Uint8Array>({
     start(controller) {
       let closed = false;
+      let sent = 0;
+      const opened = Date.now();
       let wake: (() => void) | undefined;
       // Set by a notice that arrives while a query runs, so that it is not lost.
       let pending = false;
@@ -65,6 +67,7 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
       stop = () => {
         if (closed) return;
         closed = true;
+        log("info", "recall_stream_closed", { events: sent, seconds: Math.round((Date.now() - opened) / 1000) });
         clearInterval(heartbeat);
         unsubscribe();
         options.signal.removeEventListener("abort", stop);
@@ -91,6 +94,7 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
               select: recallSelect,
             });
             for (const r of rows) send(`id: ${r.id}\nevent: recall\ndata: ${JSON.stringify(toRecallItem(r))}\n\n`);
+            sent += rows.length;
             const last = rows.at(-1);
             scanned = rows.length === BATCH && last ? last.id : top;
             if (rows.length === BATCH) continue;

@@ -1,6 +1,8 @@
 // Recalls per user. All time, rows come straight from user_stats (kept current at ingest) in the
 // order of one of its indexes; for a time range, sent/received are summed from
-// user_hourly_counts, so a range counts the whole UTC hours it overlaps (hour granularity).
+// user_hourly_counts, so a range counts the whole UTC hours it overlaps (hour granularity), and
+// lists only users with a recall in the range; lastUnreadMsgNum and lastRecallAt are always the
+// current (latest) values.
 // Keyset pagination on (sort column, userId, sdkAppId); a missing lastUnreadMsgNum sorts last in
 // either order.
 import { z } from "zod";

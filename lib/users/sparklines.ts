@@ -1,9 +1,9 @@
 // Sparkline data for one page of the users list: each user's reported unread count over the range,
 // as the highest value reported in each of `points` equal slices (null where none was reported).
-// One query for the whole page; the slice of each row is chosen by a CASE over bound time
-// parameters, which reads the same on SQLite and PostgreSQL.
+// One query for the whole page.
 import { z } from "zod";
 import { type Db, Prisma } from "@/lib/db/client";
+import { sliceOf, timeSlices } from "@/lib/db/time-slices";
 import { toNumber } from "@/lib/db/values";
 import { dateRangeShape, sdkAppIdParam, sinceNotAfterUntil, userIdParam } from "@/lib/recalls/filters";
 import { trendRange } from "@/lib/users/trend";
@@ -31,13 +31,8 @@ export type UnreadSparklinesQuery = z.output<typeof unreadSparklinesQuerySchema>
 
 export async function getUnreadSparklines(db: Db, query: UnreadSparklinesQuery) {
   const { since, until } = trendRange(query);
-  const step = Math.max(1, (until.getTime() - since.getTime()) / query.points);
-  const bounds = Array.from({ length: query.points - 1 }, (_, i) => new Date(since.getTime() + step * (i + 1)));
-  const slice = Prisma.sql`CASE ${Prisma.join(
-    // Slice numbers are integers computed here, written as literals so both databases type them alike.
-    bounds.map((b, i) => Prisma.sql`WHEN received_at < ${b} THEN ${Prisma.raw(String(i))}`),
-    " ",
-  )} ELSE ${Prisma.raw(String(query.points - 1))} END`;
+  const slices = timeSlices(since, until, query.points);
+  const slice = sliceOf(Prisma.sql`received_at`, slices);
   const series = new Map(query.user.map((u) => [u, Array<number | null>(query.points).fill(null)]));
   if (query.user.length > 0) {
     const rows = await db.$queryRaw<{ user_id: string; slice: unknown; unread: unknown }[]>`

@@ -1,9 +1,10 @@
 // One user over time: every UnreadMsgNum reported on the recalls they received (read from
-// recalls through the to_account index), and recalls sent/received per hour or UTC day (from
+// recalls through the to_account index; sampled past MAX_UNREAD_POINTS), and recalls sent/received per hour or UTC day (from
 // user_hourly_counts; days are summed here, which works the same on both databases).
 import { z } from "zod";
 import { InvalidParameterError } from "@/lib/api/errors";
 import { type Db, Prisma } from "@/lib/db/client";
+import { sliceOf, timeSlices } from "@/lib/db/time-slices";
 import { toDate, toNumber } from "@/lib/db/values";
 import { hourStart } from "@/lib/recalls/aggregates";
 import { dateRangeShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
@@ -14,6 +15,9 @@ const DAY_MS = 24 * HOUR_MS;
 export const DEFAULT_TREND_DAYS = 30;
 /** A chart cannot show more bars than this; longer ranges need bucket=day. */
 export const MAX_BUCKETS = 5_000;
+/** Up to this many recalls received in the range, every unread count is returned. */
+export const MAX_UNREAD_POINTS = 2_000;
+const UNREAD_SLICES = 1_000;
 
 export const userTrendQuerySchema = z
   .object({
@@ -52,33 +56,57 @@ export async function getUserTrend(db: Db, userId: string, query: UserTrendQuery
     );
   }
   const app = appCondition(query.sdkAppId);
-  const [unreadRows, hourRows] = await Promise.all([
-    db.$queryRaw<{ received_at: unknown; unread_msg_num: unknown }[]>`
-      SELECT received_at, unread_msg_num FROM recalls
-      WHERE to_account = ${userId} AND received_at >= ${since} AND received_at < ${until} ${app}
-        AND unread_msg_num IS NOT NULL
-      ORDER BY received_at, id`,
-    db.$queryRaw<{ hour_start: unknown; sent: unknown; received: unknown }[]>`
-      SELECT hour_start, SUM(sent) AS sent, SUM(received) AS received FROM user_hourly_counts
-      WHERE user_id = ${userId} AND hour_start >= ${hourStart(since)} AND hour_start < ${until} ${app}
-      GROUP BY hour_start`,
-  ]);
+  const hourRows = await db.$queryRaw<{ hour_start: unknown; sent: unknown; received: unknown }[]>`
+    SELECT hour_start, SUM(sent) AS sent, SUM(received) AS received FROM user_hourly_counts
+    WHERE user_id = ${userId} AND hour_start >= ${hourStart(since)} AND hour_start < ${until} ${app}
+    GROUP BY hour_start`;
 
   const buckets = new Map(starts.map((t) => [t, { sent: 0, received: 0 }]));
+  let received = 0;
   for (const r of hourRows) {
     const t = Math.floor(toDate(r.hour_start).getTime() / size) * size;
+    const n = toNumber(r.received);
+    received += n;
     const b = buckets.get(t);
     if (!b) continue;
     b.sent += toNumber(r.sent);
-    b.received += toNumber(r.received);
+    b.received += n;
   }
   return {
     userId,
     since: since.toISOString(),
     until: until.toISOString(),
     bucket: query.bucket,
-    unread: unreadRows.map((r) => ({ at: toDate(r.received_at).toISOString(), unreadMsgNum: toNumber(r.unread_msg_num) })),
+    ...(await unreadPoints(db, userId, since, until, app, received)),
     buckets: [...buckets].map(([t, b]) => ({ start: new Date(t).toISOString(), sent: b.sent, received: b.received })),
+  };
+}
+
+/**
+ * Every reported unread count, up to MAX_UNREAD_POINTS recalls in the range (the hourly counts
+ * tell how many there are without reading them). Past that no chart can show each point, and
+ * reading them all would make the page slow for exactly the users staff look at most: each of
+ * UNREAD_SLICES equal slices of the range then gives its highest count, at the slice's start,
+ * and `unreadSampled` says so (narrowing the range brings back every point).
+ */
+async function unreadPoints(db: Db, userId: string, since: Date, until: Date, app: Prisma.Sql, receivedInRange: number) {
+  const where = Prisma.sql`to_account = ${userId} AND received_at >= ${since} AND received_at < ${until} ${app} AND unread_msg_num IS NOT NULL`;
+  if (receivedInRange <= MAX_UNREAD_POINTS) {
+    const rows = await db.$queryRaw<{ received_at: unknown; unread_msg_num: unknown }[]>`
+      SELECT received_at, unread_msg_num FROM recalls WHERE ${where} ORDER BY received_at, id`;
+    return {
+      unread: rows.map((r) => ({ at: toDate(r.received_at).toISOString(), unreadMsgNum: toNumber(r.unread_msg_num) })),
+      unreadSampled: null,
+    };
+  }
+  const slices = timeSlices(since, until, UNREAD_SLICES);
+  const rows = await db.$queryRaw<{ slice: unknown; unread: unknown; n: unknown }[]>`
+    SELECT slice, MAX(unread) AS unread, COUNT(*) AS n FROM (
+      SELECT ${sliceOf(Prisma.sql`received_at`, slices)} AS slice, unread_msg_num AS unread FROM recalls WHERE ${where}
+    ) t GROUP BY slice ORDER BY slice`;
+  return {
+    unread: rows.map((r) => ({ at: slices.startOf(toNumber(r.slice)).toISOString(), unreadMsgNum: toNumber(r.unread) })),
+    unreadSampled: { sliceMs: Math.round(slices.sliceMs), reported: rows.reduce((n, r) => n + toNumber(r.n), 0) },
   };
 }
 export type UserTrend = Awaited<ReturnType<typeof getUserTrend>>;

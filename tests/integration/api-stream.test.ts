@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecallItem } from "@/lib/recalls/list";
 import { startApp, TEST_APP_ID, type TestApp } from "../support/app";
-import { callbackUrl, post, recallBody } from "../support/im";
+import { callbackUrl, eventually, post, recallBody } from "../support/im";
 import { type ApiErrorJson, appDb, getJson, newRecall, storeTestRecalls } from "../support/recalls";
 import { openSse } from "../support/sse";
 
@@ -105,9 +105,15 @@ describe("GET /api/recalls/stream", () => {
     }
   });
 
-  it("keeps serving after clients disconnect", async () => {
+  it("notices when clients disconnect, and keeps serving", async () => {
+    const closedBefore = app.logs().split("recall_stream_closed").length;
     const streams = await Promise.all([1, 2, 3].map(() => openSse(`${app.url}/api/recalls/stream`)));
     for (const s of streams) s.close();
+    const logs = await eventually(
+      async () => app.logs(),
+      (text) => text.split("recall_stream_closed").length >= closedBefore + 3,
+    );
+    expect(logs.split("recall_stream_closed").length).toBeGreaterThanOrEqual(closedBefore + 3);
     const sse = await openSse(`${app.url}/api/recalls/stream?from=stream-after-close`);
     try {
       await sendRecall({ From_Account: "stream-after-close" });

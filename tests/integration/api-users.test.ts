@@ -210,6 +210,7 @@ describe("GET /api/users/{userId}/trend", () => {
     expect(trend.userId).toBe("u-b");
     expect(trend.unread).toEqual(expected);
     expect(trend.unread.map((p) => p.unreadMsgNum)).toEqual([1, 2, 3, 4, 5, 6, 4, 3]);
+    expect(trend.unreadSampled).toBeNull();
   });
 
   it("counts recalls sent and received per hour, and per UTC day", async () => {
@@ -225,6 +226,38 @@ describe("GET /api/users/{userId}/trend", () => {
       { start: iso(hour(24)), sent: 2, received: 0 },
       { start: iso(hour(48)), sent: 0, received: 2 },
     ]);
+  });
+
+  it("past 2,000 recalls in the range, gives each slice's highest unread count and says it sampled", async () => {
+    const APP = "1400000004";
+    const start = Date.parse("2026-04-01T00:00:00.000Z");
+    const many = Array.from({ length: 2_100 }, (_, i) =>
+      newRecall({
+        sdkAppId: APP,
+        fromAccount: `s${i % 7}`,
+        toAccount: "u-busy",
+        receivedAt: new Date(start + i * 60_000),
+        unreadMsgNum: i % 500,
+      }),
+    );
+    await storeTestRecalls(await appDb(app), many);
+    const until = new Date(start + 2_100 * 60_000);
+    const trend = await ok<UserTrend>(
+      `/api/users/u-busy/trend?since=${iso(new Date(start))}&until=${iso(until)}&sdkAppId=${APP}&bucket=day`,
+    );
+    expect(trend.unreadSampled).toEqual({ sliceMs: 2_100 * 60, reported: 2_100 });
+    expect(trend.unread.length).toBeLessThanOrEqual(1_000);
+    expect(Math.max(...trend.unread.map((p) => p.unreadMsgNum))).toBe(499);
+    // The first 2.1-minute slice holds the recalls of minutes 0, 1 and 2.
+    expect(trend.unread[0]).toEqual({ at: iso(new Date(start)), unreadMsgNum: 2 });
+    expect(trend.buckets.reduce((n, b) => n + b.received, 0)).toBe(2_100);
+
+    // A narrower range holds fewer recalls and brings back every point.
+    const narrow = await ok<UserTrend>(
+      `/api/users/u-busy/trend?since=${iso(new Date(start))}&until=${iso(new Date(start + 600 * 60_000))}&sdkAppId=${APP}`,
+    );
+    expect(narrow.unreadSampled).toBeNull();
+    expect(narrow.unread.map((p) => p.unreadMsgNum)).toEqual(many.slice(0, 600).map((r) => r.unreadMsgNum));
   });
 
   it("narrows to one app", async () => {
