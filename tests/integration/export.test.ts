@@ -353,6 +353,7 @@ describe("export of a large recall log while callbacks keep arriving", () => {
     const res = await openDownload(`${app.url}/api/recalls/export`);
     const exportId = String(res.headers["x-export-id"] ?? "");
     const chunks = [await nextChunk(res)];
+    expect(chunks[0]?.toString("utf8").startsWith(`${HEADER}\r\n`)).toBe(true);
 
     // New recalls arrive while the download is paused; they sort after every existing row.
     const late = Array.from({ length: 20 }, (_, i) => recallBody({ From_Account: "late-sender", MsgKey: `late_${i}` }));
