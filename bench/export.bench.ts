@@ -2,11 +2,11 @@
 //
 //   npm run bench -- export [--rows 1000000]        (or: npx tsx bench/export.bench.ts --rows 100000)
 //
-// Needs a production build (`npx next build`). The recalls are seeded straight into a SQLite file
-// under bench/.tmp/ (cached by size): realistic enough for an export, which reads every column of
-// every row, but without the per-user aggregates that `npm run seed` also fills.
+// Needs a production build (`npx next build`). The database is seeded with `npm run seed` (20,000
+// users over 90 days) into bench/.tmp/dashboard-<n>-u20000-d90-s1.db, the same cached file the
+// dashboard benchmark uses, so `npm run bench` seeds each size once.
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { get } from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -14,20 +14,20 @@ import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 
 export const usage = `export [--rows <n>]
-  CSV export through the server vs better-sqlite3 iterate(); --rows (default 1000000) seeds bench/.tmp/export-<n>.db once`;
+  CSV export through the server vs better-sqlite3 iterate(); --rows (default 1000000), seeded once with npm run seed`;
 
 const USAGE = `Usage: npm run bench -- export [--rows <n>]
 
 Exports every recall through the production server (GET /api/recalls/export) and reports rows/s
 and the server's peak RSS growth during the export, next to a baseline that reads the same rows
 with better-sqlite3's iterate() and writes minimal CSV to /dev/null.
-  --rows <n>   recalls in the seeded database (default 1000000); cached in bench/.tmp/export-<n>.db
+  --rows <n>   recalls in the seeded database (default 1000000); seeded once with npm run seed into
+               bench/.tmp/dashboard-<n>-u20000-d90-s1.db (shared with the dashboard benchmark)
 Targets: >= 150,000 rows/s, <= 2.5x the baseline's time, server RSS growth <= 100 MB.`;
 
 const TARGET_ROWS_PER_S = 150_000;
 const TARGET_RATIO = 2.5;
 const TARGET_RSS_MB = 100;
-const PLATFORMS = ["iOS", "Android", "Web", "Windows", "Mac", "iPad", "Android Pad", "RESTAPI", "Unknown"];
 
 function parseArgs(args: string[]) {
   let rows = 1_000_000;
@@ -36,64 +36,39 @@ function parseArgs(args: string[]) {
     if (a === "--rows") {
       rows = Number(args[++i]);
       if (!Number.isInteger(rows) || rows < 1) throw new Error("--rows needs a whole number >= 1");
-    } else if (a !== "export") throw new Error(`Unknown argument: ${a}\n\n${USAGE}`);
+    } else if (a === "export") continue;
+    // The bench runner passes the same flags to every benchmark: leave other benchmarks' flags alone.
+    else if (a?.startsWith("--")) i++;
+    else throw new Error(`Unknown argument: ${a}\n\n${USAGE}`);
   }
   return { rows };
 }
 
-/** A SQLite file with `rows` recalls over 90 days among 20,000 users, a few of them heavy. */
+const USERS = 20_000;
+const DAYS = 90;
+
+/** `npm run seed` into a cached SQLite file; an interrupted seed is never mistaken for a finished one. */
 async function seededDatabase(rows: number): Promise<string> {
   const dir = path.resolve("bench/.tmp");
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `export-${rows}.db`);
-  const ready = `${file}.ready`;
-  if (existsSync(ready)) return file;
-  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
-  console.log(`seeding ${rows.toLocaleString("en-US")} recalls into ${path.relative(process.cwd(), file)} (once)...`);
-  const { applyMigrations } = await import("@/lib/db/migrations");
-  await applyMigrations({ dialect: "sqlite", url: `file:${file}`, file });
-
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = OFF");
-  const insert = db.prepare(`INSERT INTO recalls (sdk_app_id, from_account, to_account, msg_key, unread_msg_num, event_time,
-    received_at, opt_platform_raw, opt_platform, client_ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const end = Date.parse("2026-11-26T00:00:00Z");
-  const span = 90 * 86_400_000;
-  let seed = 42;
-  const random = () => {
-    // mulberry32: the same data on every machine.
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  // Skewed: squaring a uniform number makes low user numbers (the heavy recallers) common.
-  const user = () => `user_${Math.floor(random() ** 3 * 20_000)}`;
-  const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
-  const BATCH = 50_000;
-  for (let b = 0; b < rows; b += BATCH) {
-    db.transaction(() => {
-      for (let i = b; i < Math.min(rows, b + BATCH); i++) {
-        const at = end - span + Math.floor((i / rows) * span);
-        const platform = PLATFORMS[Math.floor(random() * PLATFORMS.length)] ?? "iOS";
-        insert.run(
-          "1400000001",
-          user(),
-          user(),
-          `${Math.floor(random() * 1e6)}_${i}_${Math.floor(at / 1000)}`,
-          random() < 0.05 ? null : Math.floor(random() * 200),
-          iso(at - Math.floor(random() * 500)),
-          iso(at),
-          platform,
-          platform,
-          `203.0.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`,
-        );
-      }
-    })();
-  }
+  const file = path.join(dir, `dashboard-${rows}-u${USERS}-d${DAYS}-s1.db`);
+  if (existsSync(file)) return file;
+  const partial = `${file}.partial`;
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(partial + suffix, { force: true });
+  console.log(`seeding ${rows.toLocaleString("en-US")} recalls with npm run seed into ${path.relative(process.cwd(), file)} (once)...`);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "scripts/seed.ts", "--recalls", String(rows), "--users", String(USERS), "--days", String(DAYS)],
+      { env: { ...process.env, DATABASE_URL: `file:${partial}`, LOG_LEVEL: "error" }, stdio: "inherit" },
+    );
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`npm run seed exited with ${code}`))));
+  });
+  const db = new Database(partial);
+  db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
-  writeFileSync(ready, "");
+  renameSync(partial, file);
+  for (const suffix of ["-wal", "-shm"]) rmSync(partial + suffix, { force: true });
   return file;
 }
 

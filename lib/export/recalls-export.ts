@@ -169,7 +169,11 @@ export async function startRecallsExport(db: Db, request: ExportRequest): Promis
           if (ended) return;
           ended = true;
           request.signal?.removeEventListener("abort", onClientGone);
-          await end("aborted", `database error: ${String(error).slice(0, 500)}`).catch(() => {});
+          log("error", "recalls_export_failed", { exportId, error: String(error) });
+          await end("aborted", `database error: ${String(error).slice(0, 500)}`).catch((logError) =>
+            log("error", "recalls_export_log_failed", { exportId, error: String(logError) }),
+          );
+          // Breaking the download tells the client the file is incomplete.
           controller.error(error);
           return;
         }
