@@ -23,8 +23,8 @@ export function UnreadTrendChart({
 }: {
   userId: string;
   points: Point[];
-  /** Set when the range held too many reports to send each: one point per slice, its highest count. */
-  sampled?: { sliceMs: number; reported: number } | null;
+  /** Set when the range held too many recalls to send each report: one point per slice, its last count. */
+  sampled?: { sliceMs: number; recalls: number } | null;
 }) {
   const mode = useTimeZoneMode();
   const data = points.map((p) => ({ t: Date.parse(p.at), unread: p.unreadMsgNum }));
@@ -62,7 +62,7 @@ export function UnreadTrendChart({
       </div>
       <figcaption className="text-sm text-slate-500 dark:text-slate-400" data-testid="unread-caption">
         {sampled
-          ? `${sampled.reported.toLocaleString("en-US")} unread counts reported for ${userId} in this range, too many to draw each: every point is the highest count in its ${sliceLength(sampled.sliceMs)} slice. Narrow the range to see every report.`
+          ? `${sampled.recalls.toLocaleString("en-US")} recalls received by ${userId} in this range, too many to draw each: every point is the last unread count reported in its ${sliceLength(sampled.sliceMs)} slice. Narrow the range to see every report.`
           : `${points.length.toLocaleString("en-US")} unread ${points.length === 1 ? "count" : "counts"} reported for ${userId} in this range`}
       </figcaption>
       <details className="text-sm">
@@ -73,10 +73,10 @@ export function UnreadTrendChart({
             <thead>
               <tr>
                 <th scope="col" className="pr-6 font-medium">
-                  {sampled ? "Slice starting" : "Received"}
+                  Received
                 </th>
                 <th scope="col" className="text-right font-medium">
-                  {sampled ? "Highest unread count" : "Unread count"}
+                  {sampled ? "Last unread count in the slice" : "Unread count"}
                 </th>
               </tr>
             </thead>
