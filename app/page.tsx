@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { ReceiverStatusPanel } from "@/components/receiver-status-panel";
 import { SetupNotice } from "@/components/setup-notice";
 import { getReceiverStatus } from "@/lib/receiver-status";
+import { OverviewView } from "./overview-view";
 
 export const dynamic = "force-dynamic";
 
@@ -12,12 +13,13 @@ async function callbackUrl(): Promise<string> {
   return `${proto}://${host}/api/im/callback`;
 }
 
-export default async function OverviewPage() {
-  const [status, url] = await Promise.all([getReceiverStatus(), callbackUrl()]);
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const [status, url] = await Promise.all([getReceiverStatus(), callbackUrl(), searchParams]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Overview</h1>
       {status.sdkAppIds.length === 0 ? <SetupNotice callbackUrl={url} /> : null}
+      <OverviewView />
       <ReceiverStatusPanel status={status} callbackUrl={url} />
     </div>
   );

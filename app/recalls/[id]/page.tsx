@@ -1,0 +1,12 @@
+import { RecallDetailView } from "./recall-detail-view";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  return { title: `Recall ${(await params).id} · Recall Monitor` };
+}
+
+// The recall is read through /api/recalls/{id}, like every view's data, so that the API's access
+// check covers it too.
+export default async function RecallPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return <RecallDetailView id={id} />;
+}

@@ -1,0 +1,10 @@
+import { RecallsView } from "./recalls-view";
+
+export const metadata = { title: "Recalls · Recall Monitor" };
+
+export default async function RecallsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  // Awaiting the search params renders the page per request, so its first HTML already carries the
+  // URL's filters; the client view reads and writes them through nuqs under the API's names.
+  await searchParams;
+  return <RecallsView />;
+}

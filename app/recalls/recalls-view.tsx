@@ -1,0 +1,33 @@
+"use client";
+import { useQueryStates } from "nuqs";
+import { ExportCsvButton } from "@/components/export-csv-button";
+import { RecallFilters } from "@/components/recall-filters";
+import { RecallLog } from "@/components/recall-log";
+import { TimeRangePicker } from "@/components/time-range-picker";
+import { queryString } from "@/lib/client/api";
+import { pageSizeParams, recallFilterParams } from "@/lib/client/search-params";
+
+export function RecallsView() {
+  const [filters] = useQueryStates(recallFilterParams);
+  const [{ limit }] = useQueryStates(pageSizeParams);
+  const filtered = Object.values(filters).some(Boolean);
+  return (
+    <div className="space-y-5">
+      <h1 className="text-2xl font-semibold">Recalls</h1>
+      <section
+        aria-label="Filters"
+        className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+      >
+        <RecallFilters />
+        <TimeRangePicker />
+      </section>
+      <RecallLog
+        filters={filters}
+        limit={limit}
+        caption="Recalls, newest first"
+        actions={<ExportCsvButton search={queryString(filters)} />}
+        emptyText={filtered ? "No recalls match these filters." : "No recalls yet. They appear here as soon as IM calls the callback URL."}
+      />
+    </div>
+  );
+}

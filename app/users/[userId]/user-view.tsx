@@ -1,0 +1,159 @@
+"use client";
+import Link from "next/link";
+import { useQueryStates } from "nuqs";
+import useSWR from "swr";
+import { ExportCsvButton } from "@/components/export-csv-button";
+import { RecallBarsChart } from "@/components/recall-bars-chart";
+import { RecallLog } from "@/components/recall-log";
+import { userHref } from "@/components/recalls-table";
+import { EmptyState, ErrorState, LoadingState, Panel } from "@/components/states";
+import { TimeRangePicker } from "@/components/time-range-picker";
+import { UnreadTrendChart } from "@/components/unread-trend-chart";
+import { fetchJson, queryString } from "@/lib/client/api";
+import { BUCKETS, defaultBucket, userPageParams } from "@/lib/client/search-params";
+import type { UserCounterparts, UserTrend } from "@/lib/users/trend";
+
+// The API's trend covers this many days when the URL gives no `since`.
+const DEFAULT_DAYS = 30;
+
+export function UserView({ userId }: { userId: string }) {
+  const [{ since, until, bucket: urlBucket }, setParams] = useQueryStates(userPageParams);
+  const bucket = urlBucket ?? defaultBucket(since ?? new Date(Date.now() - DEFAULT_DAYS * 24 * 3600_000).toISOString(), until);
+  const base = `/api/users/${encodeURIComponent(userId)}`;
+  const trend = useSWR<UserTrend>(`${base}/trend${queryString({ since, until, bucket })}`, fetchJson, { keepPreviousData: true });
+  const counterparts = useSWR<UserCounterparts>(`${base}/counterparts${queryString({ since, until })}`, fetchJson, {
+    keepPreviousData: true,
+  });
+  const logFilters = { user: userId, since, until };
+
+  const link = "focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400";
+
+  return (
+    <div className="space-y-5">
+      <p className="text-sm">
+        <Link href="/users" className={link}>
+          ← Users
+        </Link>
+      </p>
+      <h1 className="break-all text-2xl font-semibold">
+        User <span className="font-mono">{userId}</span>
+      </h1>
+      <section
+        aria-label="Time range"
+        className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+      >
+        <TimeRangePicker defaultPreset="30 days" />
+        <fieldset className="flex flex-wrap items-center gap-2">
+          <legend className="mb-1 text-sm font-medium text-slate-600 dark:text-slate-300">Counts per</legend>
+          {BUCKETS.map((b) => (
+            <button
+              key={b}
+              type="button"
+              aria-pressed={bucket === b}
+              onClick={() => void setParams({ bucket: b })}
+              className={`focus-ring rounded-md border px-2 py-1 text-sm ${
+                bucket === b
+                  ? "border-slate-900 bg-slate-900 text-white dark:border-slate-100 dark:bg-slate-100 dark:text-slate-900"
+                  : "border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+              }`}
+            >
+              {b}
+            </button>
+          ))}
+        </fieldset>
+      </section>
+
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
+        <Panel title="Unread count over time" id="unread-heading">
+          {trend.error ? (
+            <ErrorState error={trend.error} onRetry={() => void trend.mutate()} />
+          ) : !trend.data ? (
+            <LoadingState label="Loading the trend…" />
+          ) : trend.data.unread.length === 0 ? (
+            <EmptyState>No recall received by {userId} in this range reported an unread count.</EmptyState>
+          ) : (
+            <UnreadTrendChart userId={userId} points={trend.data.unread} sampled={trend.data.unreadSampled} />
+          )}
+        </Panel>
+        <Panel title={`Recalls sent and received per ${bucket}`} id="buckets-heading">
+          {trend.error ? (
+            <ErrorState error={trend.error} onRetry={() => void trend.mutate()} />
+          ) : !trend.data ? (
+            <LoadingState />
+          ) : trend.data.buckets.every((b) => b.sent === 0 && b.received === 0) ? (
+            <EmptyState>No recalls sent or received by {userId} in this range.</EmptyState>
+          ) : (
+            <RecallBarsChart
+              data={trend.data.buckets}
+              series={[
+                { key: "sent", name: "Sent" },
+                { key: "received", name: "Received" },
+              ]}
+              unit={trend.data.bucket}
+              caption={`Recalls ${userId} sent and received per ${trend.data.bucket} (UTC ${trend.data.bucket === "day" ? "days" : "hours"})`}
+              testId="user-buckets"
+            />
+          )}
+        </Panel>
+      </div>
+
+      <Panel title="Top counterparts" id="counterparts-heading">
+        {counterparts.error ? (
+          <ErrorState error={counterparts.error} onRetry={() => void counterparts.mutate()} />
+        ) : !counterparts.data ? (
+          <LoadingState />
+        ) : counterparts.data.items.length === 0 ? (
+          <EmptyState>{userId} exchanged no recalls with anyone in this range.</EmptyState>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm" data-testid="counterparts">
+              <caption className="sr-only">Users {userId} exchanges recalls with most</caption>
+              <thead className="text-slate-500 dark:text-slate-400">
+                <tr>
+                  <th scope="col" className="py-1 pr-4 text-left font-medium">
+                    User
+                  </th>
+                  <th scope="col" className="py-1 pr-4 text-right font-medium">
+                    Recalled by {userId}
+                  </th>
+                  <th scope="col" className="py-1 pr-4 text-right font-medium">
+                    Recalled to {userId}
+                  </th>
+                  <th scope="col" className="py-1 text-right font-medium">
+                    Total
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {counterparts.data.items.map((c) => (
+                  <tr key={c.userId} className="border-t border-slate-100 dark:border-slate-800">
+                    <td className="break-all py-1 pr-4">
+                      <Link href={userHref(c.userId)} className={link}>
+                        {c.userId}
+                      </Link>
+                    </td>
+                    <td className="py-1 pr-4 text-right tabular-nums">{c.sent}</td>
+                    <td className="py-1 pr-4 text-right tabular-nums">{c.received}</td>
+                    <td className="py-1 text-right tabular-nums">{c.total}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Panel>
+
+      <section aria-labelledby="log-heading" className="space-y-3">
+        <h2 id="log-heading" className="text-lg font-semibold">
+          Recalls sent or received by {userId}
+        </h2>
+        <RecallLog
+          filters={logFilters}
+          caption={`Recalls sent or received by ${userId}, newest first`}
+          emptyText={`No recalls sent or received by ${userId}${since || until ? " in this range" : ""}.`}
+          actions={<ExportCsvButton search={queryString(logFilters)} />}
+        />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+import { UsersView } from "./users-view";
+
+export const metadata = { title: "Users · Recall Monitor" };
+
+export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  // Awaiting the search params renders the page per request, so its first HTML already carries the
+  // URL's search, sort and range; the client view reads and writes them through nuqs.
+  await searchParams;
+  return <UsersView />;
+}

@@ -1,0 +1,171 @@
+"use client";
+
+import { useId, useRef, useState } from "react";
+import useSWR from "swr";
+
+/** Above this many rows the button asks before starting the download. */
+export const CONFIRM_ABOVE_ROWS = 100_000;
+
+export type ExportCsvButtonProps = {
+  /**
+   * The recall log's current filters as a query string, exactly as the page has them in its URL
+   * (`from=alice&platform=iOS`, with or without the leading `?`). Paging parameters (`cursor`,
+   * `limit`) are dropped: an export always covers every matching row.
+   */
+  search: string;
+  className?: string;
+};
+
+type State =
+  | { step: "idle" }
+  | { step: "counting" }
+  | { step: "confirm"; count: number }
+  | { step: "started"; count: number }
+  | { step: "error"; message: string };
+
+const PAGING_PARAMS = ["cursor", "limit"];
+
+/** The export's query string for the page's filters (no leading `?`). */
+export function exportQuery(search: string, options: { bom?: boolean } = {}): string {
+  const params = new URLSearchParams(search.startsWith("?") ? search.slice(1) : search);
+  for (const p of PAGING_PARAMS) params.delete(p);
+  params.delete("bom");
+  if (options.bom) params.set("bom", "1");
+  return params.toString();
+}
+
+const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
+
+async function fetchCount(query: string): Promise<number> {
+  const res = await fetch(withQuery("/api/recalls/export/count", query), { cache: "no-store" });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const message =
+      body && typeof body === "object" && "error" in body && body.error && typeof body.error === "object" && "message" in body.error
+        ? String(body.error.message)
+        : `the server answered ${res.status}`;
+    throw new Error(message);
+  }
+  if (!body || typeof body !== "object" || !("count" in body) || typeof body.count !== "number") {
+    throw new Error("the server's answer has no row count");
+  }
+  return body.count;
+}
+
+function startDownload(query: string) {
+  // A plain link click: the browser streams the file to disk itself, however large it is.
+  const a = document.createElement("a");
+  a.href = withQuery("/api/recalls/export", query);
+  a.download = "";
+  a.rel = "noopener";
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+const rows = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "row" : "rows"}`;
+
+/**
+ * "Export CSV" for the recall log: exports exactly the filters in `search`. It counts the
+ * matching rows first, says how many will be exported, and asks before very large exports.
+ */
+export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
+  const [current, setCurrent] = useState<{ query: string; state: State }>({ query: "", state: { step: "idle" } });
+  const [bom, setBom] = useState(false);
+  const statusId = useId();
+  const bomId = useId();
+  const exportButton = useRef<HTMLButtonElement>(null);
+  const query = exportQuery(search, { bom });
+  const countQuery = exportQuery(search);
+  // What the button said about other filters no longer applies once the filters change.
+  const state: State = current.query === countQuery ? current.state : { step: "idle" };
+  const setState = (next: State) => setCurrent({ query: countQuery, state: next });
+  // The count shown before anyone clicks; counted again on click, since rows keep arriving.
+  const preview = useSWR(["export-count", countQuery], () => fetchCount(countQuery), {
+    revalidateOnFocus: false,
+    keepPreviousData: true,
+  });
+
+  async function onExport() {
+    setState({ step: "counting" });
+    try {
+      const count = await fetchCount(countQuery);
+      preview.mutate(count, { revalidate: false });
+      if (count > CONFIRM_ABOVE_ROWS) {
+        setState({ step: "confirm", count });
+        return;
+      }
+      startDownload(query);
+      setState({ step: "started", count });
+    } catch (error) {
+      setState({ step: "error", message: `Could not start the export: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  function cancel() {
+    setState({ step: "idle" });
+    exportButton.current?.focus();
+  }
+
+  const button =
+    "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800";
+
+  return (
+    <div className={`flex flex-wrap items-center gap-2 ${className ?? ""}`}>
+      <button
+        ref={exportButton}
+        type="button"
+        className={button}
+        onClick={onExport}
+        disabled={state.step === "counting"}
+        aria-describedby={statusId}
+      >
+        Export CSV
+      </button>
+      <label htmlFor={bomId} className="flex items-center gap-1 text-xs text-slate-600 dark:text-slate-400">
+        <input id={bomId} type="checkbox" checked={bom} onChange={(e) => setBom(e.target.checked)} />
+        for Excel (BOM)
+      </label>
+      <span
+        id={statusId}
+        role="status"
+        aria-live="polite"
+        className="text-sm text-slate-600 dark:text-slate-400"
+        data-testid="export-status"
+      >
+        {state.step === "idle" && preview.data !== undefined ? `${rows(preview.data)} to export` : null}
+        {state.step === "idle" && preview.error ? "Row count unavailable" : null}
+        {state.step === "counting" ? "Counting rows…" : null}
+        {state.step === "started" ? `Exporting ${rows(state.count)}; the download has started.` : null}
+        {state.step === "error" ? <span className="text-red-700 dark:text-red-400">{state.message}</span> : null}
+      </span>
+      {state.step === "confirm" ? (
+        <div
+          role="alertdialog"
+          aria-label="Confirm a large export"
+          className="flex flex-wrap items-center gap-2 text-sm"
+          onKeyDown={(e) => {
+            if (e.key === "Escape") cancel();
+          }}
+        >
+          <span>Export {rows(state.count)}? A file this large takes a while.</span>
+          <button
+            type="button"
+            className={button}
+            // biome-ignore lint/a11y/noAutofocus: moving focus to the confirmation is what keyboard users need here
+            autoFocus
+            onClick={() => {
+              startDownload(query);
+              setState({ step: "started", count: state.count });
+            }}
+          >
+            Export {rows(state.count)}
+          </button>
+          <button type="button" className={button} onClick={cancel}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

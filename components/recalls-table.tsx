@@ -1,0 +1,87 @@
+"use client";
+import Link from "next/link";
+import { Timestamp } from "@/components/timestamp";
+import type { RecallItem } from "@/lib/recalls/list";
+
+export function userHref(userId: string): string {
+  return `/users/${encodeURIComponent(userId)}`;
+}
+
+const th = "whitespace-nowrap px-3 py-2 text-left font-medium";
+const td = "px-3 py-1.5 align-top";
+const link = "focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400";
+
+/** The recall log's table, newest first; shared by /recalls and a user's page. */
+export function RecallsTable({ items, caption, freshIds }: { items: RecallItem[]; caption: string; freshIds?: ReadonlySet<number> }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+      <table className="w-full min-w-[64rem] text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+          <tr>
+            <th scope="col" className={th}>
+              Received
+            </th>
+            <th scope="col" className={th}>
+              Event time
+            </th>
+            <th scope="col" className={th}>
+              Sender
+            </th>
+            <th scope="col" className={th}>
+              Recipient
+            </th>
+            <th scope="col" className={th}>
+              MsgKey
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              Unread
+            </th>
+            <th scope="col" className={th}>
+              Platform
+            </th>
+            <th scope="col" className={th}>
+              Client IP
+            </th>
+            <th scope="col" className={th}>
+              App
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((r) => (
+            <tr
+              key={r.id}
+              data-recall-id={r.id}
+              className={`border-t border-slate-100 dark:border-slate-800 ${freshIds?.has(r.id) ? "bg-emerald-50 dark:bg-emerald-950/40" : "bg-white dark:bg-slate-900"}`}
+            >
+              <td className={td}>
+                <Link href={`/recalls/${r.id}`} className={link} aria-label={`Recall ${r.id} received ${r.receivedAt}`}>
+                  <Timestamp value={r.receivedAt} />
+                </Link>
+              </td>
+              <td className={td}>
+                <Timestamp value={r.eventTime} />
+              </td>
+              <td className={`${td} max-w-48 break-all`}>
+                <Link href={userHref(r.fromAccount)} className={link}>
+                  {r.fromAccount}
+                </Link>
+              </td>
+              <td className={`${td} max-w-48 break-all`}>
+                <Link href={userHref(r.toAccount)} className={link}>
+                  {r.toAccount}
+                </Link>
+              </td>
+              <td className={`${td} max-w-56 break-all font-mono text-xs`}>{r.msgKey}</td>
+              <td className={`${td} text-right tabular-nums`}>{r.unreadMsgNum ?? "—"}</td>
+              <td className={td}>{r.optPlatform ?? "—"}</td>
+              <td className={`${td} font-mono text-xs`}>{r.clientIp ?? "—"}</td>
+              <td className={`${td} font-mono text-xs`}>{r.sdkAppId}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

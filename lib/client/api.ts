@@ -1,0 +1,51 @@
+// Fetching the dashboard's JSON API from the browser: one fetcher for SWR, errors carried with the
+// API's machine-readable code so that views can say what went wrong.
+
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+type Envelope = { error?: { code?: string; message?: string } | string; code?: string; message?: string };
+
+function errorOf(body: Envelope | undefined, status: number): { message: string; code?: string } {
+  if (body && typeof body.error === "object" && body.error) {
+    return { message: body.error.message ?? `HTTP ${status}`, code: body.error.code };
+  }
+  if (body && typeof body.error === "string") return { message: body.message ?? body.error, code: body.code ?? body.error };
+  return { message: body?.message ?? `The server answered HTTP ${status}`, code: body?.code };
+}
+
+export async function fetchJson<T>(url: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept: "application/json" } });
+  } catch {
+    throw new ApiError("Cannot reach the server. Check your connection; the view retries by itself.", 0, "network");
+  }
+  if (!res.ok) {
+    let body: Envelope | undefined;
+    try {
+      body = (await res.json()) as Envelope;
+    } catch {}
+    const { message, code } = errorOf(body, res.status);
+    throw new ApiError(message, res.status, code);
+  }
+  return (await res.json()) as T;
+}
+
+/** A query string from the set values only, in a stable order (so SWR keys and links are stable). */
+export function queryString(params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== null && v !== undefined && v !== "") q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}

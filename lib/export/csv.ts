@@ -1,0 +1,76 @@
+// The CSV encoding of exported recalls: RFC 4180 with CRLF line ends, UTF-8, and formula
+// injection neutralised (docs/export.md). Written by hand rather than with csv-stringify: its
+// `escape_formulas` also rewrites cells starting with the full-width ＝＋－＠, which our rule does
+// not cover (the exported value must otherwise be exact), and a per-row Transform stream costs
+// more than building one string per page.
+
+export const CSV_COLUMNS = [
+  "received_at",
+  "event_time",
+  "sdk_app_id",
+  "from_account",
+  "to_account",
+  "msg_key",
+  "unread_msg_num",
+  "opt_platform",
+  "client_ip",
+] as const;
+
+/** The fields of one recall that the export writes, in any shape that carries them. */
+export type CsvRecall = {
+  receivedAt: Date;
+  eventTime: Date | null;
+  sdkAppId: string;
+  fromAccount: string;
+  toAccount: string;
+  msgKey: string;
+  unreadMsgNum: number | null;
+  optPlatform: string | null;
+  clientIp: string | null;
+};
+
+export const CRLF = "\r\n";
+/** U+FEFF, which Excel needs to read the file as UTF-8. */
+export const UTF8_BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One text cell: a leading `'` if the value starts like a formula (OWASP "CSV Injection",
+ * CWE-1236: = + - @ tab CR), then RFC 4180 quoting when the value holds a comma, quote, CR or LF
+ * (quotes doubled). Otherwise the value exactly.
+ */
+function textCell(value: string): string {
+  let text = value;
+  const first = text.charCodeAt(0);
+  // = + - @ tab CR
+  if (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) text = `'${text}`;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One cell; null (a missing value) is an empty cell. */
+export function csvCell(value: string | number | null): string {
+  return value === null ? "" : textCell(typeof value === "string" ? value : String(value));
+}
+
+export const CSV_HEADER = CSV_COLUMNS.join(",") + CRLF;
+
+/** ISO 8601 in UTC with milliseconds (`2026-11-26T09:25:09.123Z`), through the same cell rule. */
+const timeCell = (d: Date | null) => (d === null ? "" : textCell(d.toISOString()));
+
+/** One record, CRLF included. Called once per exported row, so written out field by field. */
+export function csvRow(r: CsvRecall): string {
+  return `${timeCell(r.receivedAt)},${timeCell(r.eventTime)},${csvCell(r.sdkAppId)},${csvCell(r.fromAccount)},${csvCell(r.toAccount)},${csvCell(r.msgKey)},${csvCell(r.unreadMsgNum)},${csvCell(r.optPlatform)},${csvCell(r.clientIp)}${CRLF}`;
+}
+
+/** Several records as one string, for one chunk of the response. */
+export function csvRows(rows: readonly CsvRecall[]): string {
+  let out = "";
+  for (const r of rows) out += csvRow(r);
+  return out;
+}
+
+/** A whole file as a string (tests and small exports; the route streams instead). */
+export function toCsv(rows: readonly CsvRecall[]): string {
+  return CSV_HEADER + csvRows(rows);
+}
