@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 
 export const usage = `
-dashboard [--sizes 100000,1000000] [--requests 200] [--users 20000] [--days 90]
+dashboard [--sizes 100000,1000000] [--requests 200] [--users 20000] [--days 90] [--only recalls,users,trend,overview]
   Read latency (p50/p95) of the dashboard APIs on seeded SQLite databases of each size, against
   the targets, and growth between sizes. Needs a production build (npm run build). Seeds once and
   reuses bench/.tmp/dashboard-<size>-u<users>-d<days>-s1.db. Also: npx tsx bench/dashboard.bench.ts [flags].
@@ -31,7 +31,7 @@ const TMP = path.join(ROOT, "bench", ".tmp");
 const DAY_MS = 86_400_000;
 
 function flags(args: string[]) {
-  const out = { sizes: [100_000, 1_000_000], requests: 200, users: 20_000, days: 90 };
+  const out = { sizes: [100_000, 1_000_000], requests: 200, users: 20_000, days: 90, only: Object.keys(TARGETS_MS) };
   for (let i = 0; i < args.length; i++) {
     const name = args[i];
     const value = args[i + 1] ?? "";
@@ -42,6 +42,7 @@ function flags(args: string[]) {
     else if (name === "--requests") out.requests = Number(value);
     else if (name === "--users") out.users = Number(value);
     else if (name === "--days") out.days = Number(value);
+    else if (name === "--only") out.only = value.split(",");
     else if (name === "dashboard") continue;
     // The bench runner passes the same flags to every benchmark: leave other benchmarks' flags alone.
     else if (name?.startsWith("--")) {
@@ -249,7 +250,7 @@ export default async function runDashboardBench(args: string[]): Promise<void> {
         `${"group".padEnd(9)} ${"case".padEnd(36)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"max ms".padStart(7)} ${"KiB".padStart(6)}  target`,
       );
       const results: Result[] = [];
-      for (const c of cases(i)) {
+      for (const c of cases(i).filter((x) => opts.only.includes(x.group))) {
         const r = await measure(server.url, c, opts.requests);
         results.push(r);
         const target = TARGETS_MS[c.group];

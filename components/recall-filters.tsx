@@ -47,7 +47,7 @@ export function RecallFilters() {
       aria-label="Filter recalls"
       // Back/forward changes the URL: re-read the fields from it.
       key={JSON.stringify(filters)}
-      className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4"
+      className="grid grid-cols-2 gap-3 lg:grid-cols-4"
     >
       {TEXT_FIELDS.map((f) => (
         <label key={f.name} htmlFor={`${id}-${f.name}`} className="text-xs font-medium text-slate-600 dark:text-slate-300">

@@ -21,30 +21,24 @@ function newestFirst(a: RecallItem, b: RecallItem): number {
   return b.receivedAt.localeCompare(a.receivedAt) || b.id - a.id;
 }
 
-export function RecallLog(props: { filters: RecallLogFilters; caption: string; emptyText: ReactNode; actions?: ReactNode }) {
+type RecallLogProps = { filters: RecallLogFilters; limit?: number | null; caption: string; emptyText: ReactNode; actions?: ReactNode };
+
+export function RecallLog(props: RecallLogProps) {
   // A new filter is a new log: start from scratch rather than mixing rows of two queries.
-  return <RecallLogForQuery key={queryString(props.filters)} {...props} />;
+  return <RecallLogForQuery key={queryString({ ...props.filters, limit: props.limit })} {...props} />;
 }
 
-function RecallLogForQuery({
-  filters,
-  caption,
-  emptyText,
-  actions,
-}: {
-  filters: RecallLogFilters;
-  caption: string;
-  emptyText: ReactNode;
-  actions?: ReactNode;
-}) {
+function RecallLogForQuery({ filters, limit, caption, emptyText, actions }: RecallLogProps) {
   const query = queryString(filters);
   const { data, error, isLoading, isValidating, size, setSize, mutate } = useSWRInfinite<RecallPage>(
     (index, previous: RecallPage | null) => {
       if (previous && !previous.nextCursor) return null;
-      return `/api/recalls${queryString({ ...filters, cursor: index === 0 ? null : previous?.nextCursor })}`;
+      return `/api/recalls${queryString({ ...filters, limit, cursor: index === 0 ? null : previous?.nextCursor })}`;
     },
     fetchJson,
-    { revalidateFirstPage: false, revalidateOnFocus: false },
+    // Rows may have arrived since the cached pages were fetched (the viewer was on another page,
+    // where the stream was closed): always refetch on mount, however recent the cache.
+    { revalidateOnFocus: false, dedupingInterval: 0 },
   );
 
   const [paused, setPaused] = useState(false);

@@ -10,12 +10,27 @@ type Point = { at: string; unreadMsgNum: number };
  * The unread count reported with each recall the user received, over time. The same points are in
  * a data table under the chart (for screen readers and keyboard users; hovering is mouse-only).
  */
-export function UnreadTrendChart({ userId, points }: { userId: string; points: Point[] }) {
+function sliceLength(ms: number): string {
+  if (ms < 3600_000) return `${Math.max(1, Math.round(ms / 60_000))}-minute`;
+  if (ms < 48 * 3600_000) return `${Math.round(ms / 3600_000)}-hour`;
+  return `${Math.round(ms / 86_400_000)}-day`;
+}
+
+export function UnreadTrendChart({
+  userId,
+  points,
+  sampled,
+}: {
+  userId: string;
+  points: Point[];
+  /** Set when the range held too many recalls to send each report: one point per slice, its last count. */
+  sampled?: { sliceMs: number; recalls: number } | null;
+}) {
   const mode = useTimeZoneMode();
   const data = points.map((p) => ({ t: Date.parse(p.at), unread: p.unreadMsgNum }));
   // The axis spans the points (not the whole range), so label it at the points' own scale.
   const span = data.length ? (data[data.length - 1]?.t ?? 0) - (data[0]?.t ?? 0) : 0;
-  const unit = span > 3 * 24 * 3600_000 ? "day" : span > 20 * 3600_000 ? "hour" : "time";
+  const unit = span > 3 * 24 * 3600_000 ? "day" : span > 20 * 3600_000 ? "hour" : span > 10 * 60_000 ? "time" : "second";
   return (
     <figure data-testid="unread-chart" data-values={points.map((p) => p.unreadMsgNum).join(",")} className="space-y-2">
       <div className="h-64 w-full" aria-hidden="true">
@@ -45,8 +60,10 @@ export function UnreadTrendChart({ userId, points }: { userId: string; points: P
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <figcaption className="text-sm text-slate-500 dark:text-slate-400">
-        {points.length.toLocaleString("en-US")} unread {points.length === 1 ? "count" : "counts"} reported for {userId} in this range
+      <figcaption className="text-sm text-slate-500 dark:text-slate-400" data-testid="unread-caption">
+        {sampled
+          ? `${sampled.recalls.toLocaleString("en-US")} recalls received by ${userId} in this range, too many to draw each: every point is the last unread count reported in its ${sliceLength(sampled.sliceMs)} slice. Narrow the range to see every report.`
+          : `${points.length.toLocaleString("en-US")} unread ${points.length === 1 ? "count" : "counts"} reported for ${userId} in this range`}
       </figcaption>
       <details className="text-sm">
         <summary className="focus-ring cursor-pointer rounded text-sky-700 dark:text-sky-400">Show the points as a table</summary>
@@ -59,7 +76,7 @@ export function UnreadTrendChart({ userId, points }: { userId: string; points: P
                   Received
                 </th>
                 <th scope="col" className="text-right font-medium">
-                  Unread count
+                  {sampled ? "Last unread count in the slice" : "Unread count"}
                 </th>
               </tr>
             </thead>

@@ -75,18 +75,33 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
   const firstHour = toNullableDate(extent[0]?.first);
   const lastHour = toNullableDate(extent[0]?.last);
   const wholeHistory = !firstHour || !lastHour || (fromHour <= firstHour && until > lastHour);
-  const top = (column: "sent" | "received") => {
-    if (wholeHistory) {
-      const col = Prisma.raw(column === "sent" ? "recalls_sent" : "recalls_received");
+  let senders: TopRow[];
+  let recipients: TopRow[];
+  if (wholeHistory) {
+    const top = (column: "recalls_sent" | "recalls_received") => {
+      const col = Prisma.raw(column);
       return db.$queryRaw<TopRow[]>`SELECT sdk_app_id, user_id, ${col} AS n FROM user_stats
         WHERE ${col} > 0 ${app} ORDER BY ${col} DESC, user_id LIMIT ${TOP_USERS}`;
-    }
-    const col = Prisma.raw(column);
-    return db.$queryRaw<TopRow[]>`SELECT sdk_app_id, user_id, SUM(${col}) AS n FROM user_hourly_counts
-      WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app}
-      GROUP BY sdk_app_id, user_id HAVING SUM(${col}) > 0 ORDER BY n DESC, user_id LIMIT ${TOP_USERS}`;
-  };
-  const [senders, recipients] = await Promise.all([top("sent"), top("received")]);
+    };
+    [senders, recipients] = await Promise.all([top("recalls_sent"), top("recalls_received")]);
+  } else {
+    // One pass over the range's hourly rows serves both rankings (the CTE is read twice, so both
+    // databases materialise it once).
+    const rows = await db.$queryRaw<(TopRow & { kind: string })[]>`
+      WITH totals AS (
+        SELECT sdk_app_id, user_id, SUM(sent) AS sent, SUM(received) AS received FROM user_hourly_counts
+        WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app} GROUP BY sdk_app_id, user_id
+      )
+      SELECT * FROM (SELECT 'sent' AS kind, sdk_app_id, user_id, sent AS n FROM totals WHERE sent > 0
+                     ORDER BY sent DESC, user_id LIMIT ${TOP_USERS}) s
+      UNION ALL
+      SELECT * FROM (SELECT 'received' AS kind, sdk_app_id, user_id, received AS n FROM totals WHERE received > 0
+                     ORDER BY received DESC, user_id LIMIT ${TOP_USERS}) r`;
+    const ranked = (kind: string) =>
+      rows.filter((r) => r.kind === kind).sort((a, b) => toNumber(b.n) - toNumber(a.n) || (a.user_id < b.user_id ? -1 : 1));
+    senders = ranked("sent");
+    recipients = ranked("received");
+  }
   const toTop = (r: TopRow) => ({ userId: r.user_id, sdkAppId: r.sdk_app_id, recalls: toNumber(r.n) });
 
   const lastCallbackAt = callbacks._max.lastReceivedAt;

@@ -5,10 +5,11 @@ import { RecallFilters } from "@/components/recall-filters";
 import { RecallLog } from "@/components/recall-log";
 import { TimeRangePicker } from "@/components/time-range-picker";
 import { queryString } from "@/lib/client/api";
-import { recallFilterParams } from "@/lib/client/search-params";
+import { pageSizeParams, recallFilterParams } from "@/lib/client/search-params";
 
 export function RecallsView() {
   const [filters] = useQueryStates(recallFilterParams);
+  const [{ limit }] = useQueryStates(pageSizeParams);
   const filtered = Object.values(filters).some(Boolean);
   return (
     <div className="space-y-5">
@@ -22,6 +23,7 @@ export function RecallsView() {
       </section>
       <RecallLog
         filters={filters}
+        limit={limit}
         caption="Recalls, newest first"
         actions={<ExportCsvButton search={queryString(filters)} />}
         emptyText={filtered ? "No recalls match these filters." : "No recalls yet. They appear here as soon as IM calls the callback URL."}

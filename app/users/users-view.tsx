@@ -41,7 +41,8 @@ export function UsersView() {
       return `/api/users${queryString({ q, sort, order, since, until, cursor: index === 0 ? null : previous?.nextCursor })}`;
     },
     fetchJson,
-    { revalidateOnFocus: false },
+    // Always refetch on mount (counts may have changed while the viewer was elsewhere).
+    { revalidateOnFocus: false, dedupingInterval: 0 },
   );
 
   const lastRefresh = useRef(0);

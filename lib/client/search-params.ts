@@ -1,7 +1,7 @@
 // URL state of every view, under the JSON API's own parameter names, so that a page's URL and the
 // API request behind it read the same (`/recalls?from=alice` fetches `/api/recalls?from=alice`).
 // Imported by server pages (to read searchParams) and by client views (nuqs hooks).
-import { createLoader, parseAsString, parseAsStringLiteral } from "nuqs/server";
+import { createLoader, parseAsInteger, parseAsString, parseAsStringLiteral } from "nuqs/server";
 import type { UserSort as ApiUserSort } from "@/lib/users/list";
 
 export const rangeParams = {
@@ -20,6 +20,8 @@ export const recallFilterParams = {
   ...rangeParams,
 };
 export const loadRecallFilters = createLoader(recallFilterParams);
+/** Rows per page of a list (the API's `limit`; its default when absent). */
+export const pageSizeParams = { limit: parseAsInteger };
 export type RecallFilters = Awaited<ReturnType<typeof loadRecallFilters>>;
 
 // A copy of the API's list (importing its value would bring the server module into the browser);

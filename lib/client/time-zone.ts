@@ -71,9 +71,10 @@ export function formatTime(date: Date, mode: TimeZoneMode, withSeconds = true): 
 }
 
 /** Short axis label for charts: the date for daily data, date and time for hourly, time alone within a day. */
-export function formatAxisTime(date: Date, mode: TimeZoneMode, unit: "time" | "hour" | "day"): string {
-  const full = formatTime(date, mode, false);
+export function formatAxisTime(date: Date, mode: TimeZoneMode, unit: "second" | "time" | "hour" | "day"): string {
+  const full = formatTime(date, mode, unit === "second");
   const day = full.slice(5, 10);
+  if (unit === "second") return full.slice(11, 19);
   if (unit === "time") return full.slice(11, 16);
   return unit === "day" ? day : `${day} ${full.slice(11, 16)}`;
 }

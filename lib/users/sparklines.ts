@@ -1,12 +1,12 @@
 // Sparkline data for one page of the users list: each user's reported unread count over the range,
-// as the highest value reported in each of `points` equal slices (null where none was reported).
-// One query for the whole page.
+// as the last value reported in each of `points` equal slices (null where none was reported).
+// One index seek per user and slice, so heavy recipients cost no more than anyone else.
 import { z } from "zod";
-import { type Db, Prisma } from "@/lib/db/client";
-import { sliceOf, timeSlices } from "@/lib/db/time-slices";
-import { toNumber } from "@/lib/db/values";
+import type { Db } from "@/lib/db/client";
+import { timeSlices } from "@/lib/db/time-slices";
 import { dateRangeShape, sdkAppIdParam, sinceNotAfterUntil, userIdParam } from "@/lib/recalls/filters";
 import { trendRange } from "@/lib/users/trend";
+import { lastUnreadPerSlice } from "@/lib/users/unread-samples";
 
 export const MAX_SPARKLINE_USERS = 100;
 
@@ -32,19 +32,10 @@ export type UnreadSparklinesQuery = z.output<typeof unreadSparklinesQuerySchema>
 export async function getUnreadSparklines(db: Db, query: UnreadSparklinesQuery) {
   const { since, until } = trendRange(query);
   const slices = timeSlices(since, until, query.points);
-  const slice = sliceOf(Prisma.sql`received_at`, slices);
   const series = new Map(query.user.map((u) => [u, Array<number | null>(query.points).fill(null)]));
-  if (query.user.length > 0) {
-    const rows = await db.$queryRaw<{ user_id: string; slice: unknown; unread: unknown }[]>`
-      SELECT user_id, slice, MAX(unread) AS unread FROM (
-        SELECT to_account AS user_id, ${slice} AS slice, unread_msg_num AS unread FROM recalls
-        WHERE to_account IN (${Prisma.join(query.user)}) AND received_at >= ${since} AND received_at < ${until}
-          AND unread_msg_num IS NOT NULL ${query.sdkAppId !== undefined ? Prisma.sql`AND sdk_app_id = ${query.sdkAppId}` : Prisma.empty}
-      ) t GROUP BY user_id, slice`;
-    for (const r of rows) {
-      const values = series.get(r.user_id);
-      if (values) values[toNumber(r.slice)] = toNumber(r.unread);
-    }
+  for (const p of await lastUnreadPerSlice(db, query.user, slices, query.sdkAppId)) {
+    const values = series.get(p.userId);
+    if (values) values[p.slice] = p.unreadMsgNum;
   }
   return {
     since: since.toISOString(),

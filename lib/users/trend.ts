@@ -4,10 +4,11 @@
 import { z } from "zod";
 import { InvalidParameterError } from "@/lib/api/errors";
 import { type Db, Prisma } from "@/lib/db/client";
-import { sliceOf, timeSlices } from "@/lib/db/time-slices";
+import { timeSlices } from "@/lib/db/time-slices";
 import { toDate, toNumber } from "@/lib/db/values";
 import { hourStart } from "@/lib/recalls/aggregates";
 import { dateRangeShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
+import { lastUnreadPerSlice } from "@/lib/users/unread-samples";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -17,7 +18,7 @@ export const DEFAULT_TREND_DAYS = 30;
 export const MAX_BUCKETS = 5_000;
 /** Up to this many recalls received in the range, every unread count is returned. */
 export const MAX_UNREAD_POINTS = 2_000;
-const UNREAD_SLICES = 1_000;
+const UNREAD_SLICES = 400;
 
 export const userTrendQuerySchema = z
   .object({
@@ -77,7 +78,7 @@ export async function getUserTrend(db: Db, userId: string, query: UserTrendQuery
     since: since.toISOString(),
     until: until.toISOString(),
     bucket: query.bucket,
-    ...(await unreadPoints(db, userId, since, until, app, received)),
+    ...(await unreadPoints(db, userId, since, until, query.sdkAppId, received)),
     buckets: [...buckets].map(([t, b]) => ({ start: new Date(t).toISOString(), sent: b.sent, received: b.received })),
   };
 }
@@ -86,11 +87,12 @@ export async function getUserTrend(db: Db, userId: string, query: UserTrendQuery
  * Every reported unread count, up to MAX_UNREAD_POINTS recalls in the range (the hourly counts
  * tell how many there are without reading them). Past that no chart can show each point, and
  * reading them all would make the page slow for exactly the users staff look at most: each of
- * UNREAD_SLICES equal slices of the range then gives its highest count, at the slice's start,
- * and `unreadSampled` says so (narrowing the range brings back every point).
+ * UNREAD_SLICES equal slices of the range then gives the last count reported in it, with its
+ * time, and `unreadSampled` says so (narrowing the range brings back every point).
  */
-async function unreadPoints(db: Db, userId: string, since: Date, until: Date, app: Prisma.Sql, receivedInRange: number) {
-  const where = Prisma.sql`to_account = ${userId} AND received_at >= ${since} AND received_at < ${until} ${app} AND unread_msg_num IS NOT NULL`;
+async function unreadPoints(db: Db, userId: string, since: Date, until: Date, sdkAppId: string | undefined, receivedInRange: number) {
+  const where = Prisma.sql`to_account = ${userId} AND received_at >= ${since} AND received_at < ${until}
+    ${appCondition(sdkAppId)} AND unread_msg_num IS NOT NULL`;
   if (receivedInRange <= MAX_UNREAD_POINTS) {
     const rows = await db.$queryRaw<{ received_at: unknown; unread_msg_num: unknown }[]>`
       SELECT received_at, unread_msg_num FROM recalls WHERE ${where} ORDER BY received_at, id`;
@@ -100,13 +102,11 @@ async function unreadPoints(db: Db, userId: string, since: Date, until: Date, ap
     };
   }
   const slices = timeSlices(since, until, UNREAD_SLICES);
-  const rows = await db.$queryRaw<{ slice: unknown; unread: unknown; n: unknown }[]>`
-    SELECT slice, MAX(unread) AS unread, COUNT(*) AS n FROM (
-      SELECT ${sliceOf(Prisma.sql`received_at`, slices)} AS slice, unread_msg_num AS unread FROM recalls WHERE ${where}
-    ) t GROUP BY slice ORDER BY slice`;
+  const samples = await lastUnreadPerSlice(db, [userId], slices, sdkAppId);
+  samples.sort((a, b) => a.slice - b.slice);
   return {
-    unread: rows.map((r) => ({ at: slices.startOf(toNumber(r.slice)).toISOString(), unreadMsgNum: toNumber(r.unread) })),
-    unreadSampled: { sliceMs: Math.round(slices.sliceMs), reported: rows.reduce((n, r) => n + toNumber(r.n), 0) },
+    unread: samples.map((p) => ({ at: p.at.toISOString(), unreadMsgNum: p.unreadMsgNum })),
+    unreadSampled: { sliceMs: Math.round(slices.sliceMs), recalls: receivedInRange },
   };
 }
 export type UserTrend = Awaited<ReturnType<typeof getUserTrend>>;

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startApp, type TestApp } from "../support/app";
-import { msgKeyCells, sendRecall, waitUntilLive } from "../support/dashboard";
+import { msgKeyCells, sendRecall, uniqueTag, waitUntilLive } from "../support/dashboard";
 
 let app: TestApp;
 test.beforeAll(async () => {
@@ -77,4 +77,33 @@ test("a range that has ended turns live updates off", async ({ page }) => {
   await page.goto(`${app.url}/recalls?until=2020-01-01T00:00:00Z`);
   await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-state", "off");
   await expect(page.getByRole("button", { name: "Pause live updates" })).toHaveCount(0);
+});
+
+test("recalls that arrived while the viewer was on another page are there on coming back", async ({ page }) => {
+  await page.goto(`${app.url}/recalls`);
+  await waitUntilLive(page);
+  await page.getByRole("link", { name: "ann", exact: true }).first().click();
+  await expect(page.getByRole("heading", { name: "User ann" })).toBeVisible();
+  const msgKey = `WHILE-AWAY-${uniqueTag()}`;
+  await sendRecall(app.url, { from: "ann", to: "ben", msgKey });
+  await page.goBack();
+  await expect(msgKeyCells(page).first()).toHaveText(msgKey);
+});
+
+test("'Load older recalls' pages through the log by cursor, without repeating or skipping rows", async ({ page }) => {
+  await page.goto(`${app.url}/recalls?limit=15`);
+  await expect(msgKeyCells(page)).toHaveCount(15);
+  const all = (await (await fetch(`${app.url}/api/recalls?limit=500`)).json()) as { items: { msgKey: string }[] };
+  const older = page.getByRole("button", { name: "Load older recalls" });
+  await older.click();
+  await expect(msgKeyCells(page)).toHaveCount(30);
+  await older.click();
+  await expect(msgKeyCells(page)).toHaveCount(45);
+  while (await older.isVisible()) {
+    const before = await msgKeyCells(page).count();
+    await older.click();
+    await expect(msgKeyCells(page)).not.toHaveCount(before);
+  }
+  await expect(page.getByText("End of the log.")).toBeVisible();
+  await expect(msgKeyCells(page)).toHaveText(all.items.map((r) => r.msgKey));
 });

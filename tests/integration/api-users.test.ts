@@ -228,7 +228,7 @@ describe("GET /api/users/{userId}/trend", () => {
     ]);
   });
 
-  it("past 2,000 recalls in the range, gives each slice's highest unread count and says it sampled", async () => {
+  it("past 2,000 recalls in the range, gives the last unread count of each slice with its time, and says it sampled", async () => {
     const APP = "1400000004";
     const start = Date.parse("2026-04-01T00:00:00.000Z");
     const many = Array.from({ length: 2_100 }, (_, i) =>
@@ -245,11 +245,14 @@ describe("GET /api/users/{userId}/trend", () => {
     const trend = await ok<UserTrend>(
       `/api/users/u-busy/trend?since=${iso(new Date(start))}&until=${iso(until)}&sdkAppId=${APP}&bucket=day`,
     );
-    expect(trend.unreadSampled).toEqual({ sliceMs: 2_100 * 60, reported: 2_100 });
-    expect(trend.unread.length).toBeLessThanOrEqual(1_000);
-    expect(Math.max(...trend.unread.map((p) => p.unreadMsgNum))).toBe(499);
-    // The first 2.1-minute slice holds the recalls of minutes 0, 1 and 2.
-    expect(trend.unread[0]).toEqual({ at: iso(new Date(start)), unreadMsgNum: 2 });
+    expect(trend.unreadSampled).toEqual({ sliceMs: (2_100 * 60_000) / 400, recalls: 2_100 });
+    expect(trend.unread).toHaveLength(400);
+    // Slices are 5.25 minutes: the first holds minutes 0-5, so its last report is minute 5's.
+    expect(trend.unread[0]).toEqual({ at: iso(new Date(start + 5 * 60_000)), unreadMsgNum: 5 });
+    expect(trend.unread.at(-1)).toEqual({ at: iso(new Date(start + 2_099 * 60_000)), unreadMsgNum: 2_099 % 500 });
+    // Every sampled point is a report that was sent, at its own time.
+    const sent = new Map(many.map((r) => [iso(r.receivedAt), r.unreadMsgNum]));
+    for (const p of trend.unread) expect(sent.get(p.at)).toBe(p.unreadMsgNum);
     expect(trend.buckets.reduce((n, b) => n + b.received, 0)).toBe(2_100);
 
     // A narrower range holds fewer recalls and brings back every point.
@@ -298,12 +301,12 @@ describe("GET /api/users/{userId}/counterparts", () => {
 });
 
 describe("GET /api/unread-sparklines", () => {
-  it("gives each listed user's highest reported unread count per slice of the range, in one answer", async () => {
+  it("gives each listed user's last reported unread count per slice of the range, in one answer", async () => {
     const res = await ok<UnreadSparklines>(
       `/api/unread-sparklines?user=u-b&user=u-heavy&user=x-other&since=${iso(hour(0))}&until=${iso(hour(72))}&points=3`,
     );
     expect(res.items).toEqual([
-      { userId: "u-b", values: [6, null, 4] },
+      { userId: "u-b", values: [6, null, 3] },
       { userId: "u-heavy", values: [null, 9, null] },
       { userId: "x-other", values: [null, null, null] },
     ]);

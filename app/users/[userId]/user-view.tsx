@@ -72,7 +72,7 @@ export function UserView({ userId }: { userId: string }) {
           ) : trend.data.unread.length === 0 ? (
             <EmptyState>No recall received by {userId} in this range reported an unread count.</EmptyState>
           ) : (
-            <UnreadTrendChart userId={userId} points={trend.data.unread} />
+            <UnreadTrendChart userId={userId} points={trend.data.unread} sampled={trend.data.unreadSampled} />
           )}
         </Panel>
         <Panel title={`Recalls sent and received per ${bucket}`} id="buckets-heading">
