@@ -18,8 +18,9 @@ export const CSV_COLUMNS = [
 
 /** The fields of one recall that the export writes, in any shape that carries them. */
 export type CsvRecall = {
-  receivedAt: Date;
-  eventTime: Date | null;
+  /** A Date, or already ISO 8601 UTC text with milliseconds (`2026-11-26T09:25:09.123Z`). */
+  receivedAt: Date | string;
+  eventTime: Date | string | null;
   sdkAppId: string;
   fromAccount: string;
   toAccount: string;
@@ -56,7 +57,7 @@ export function csvCell(value: string | number | null): string {
 export const CSV_HEADER = CSV_COLUMNS.join(",") + CRLF;
 
 /** ISO 8601 in UTC with milliseconds (`2026-11-26T09:25:09.123Z`), through the same cell rule. */
-const timeCell = (d: Date | null) => (d === null ? "" : textCell(d.toISOString()));
+const timeCell = (d: Date | string | null) => (d === null ? "" : textCell(typeof d === "string" ? d : d.toISOString()));
 
 /** One record, CRLF included. Called once per exported row, so written out field by field. */
 export function csvRow(r: CsvRecall): string {

@@ -17,18 +17,19 @@
 // Pages are read one at a time when the client asks for more (pull), so memory stays flat, the
 // header leaves before any query runs, and a slow or vanished client stops the reading.
 import { createHash, randomUUID } from "node:crypto";
+import { type Config, config } from "@/lib/config";
 import { type Db, Prisma } from "@/lib/db/client";
 import { CSV_HEADER, type CsvRecall, csvRows, UTF8_BOM } from "@/lib/export/csv";
 import { appendExportLog, type NewExportLogEntry } from "@/lib/export/export-log";
 import { recallFilterSql } from "@/lib/export/recall-filter-sql";
+import { openSqliteReader, storedTimeToIso } from "@/lib/export/sqlite-pages";
 import { log } from "@/lib/log";
 import type { RecallFilters } from "@/lib/recalls/filters";
 
 /**
  * Rows per query; one page is one chunk of the response (about 250 KB). Larger pages cost less
- * per row (1,000-row pages were half as fast in bench/export.bench.ts) but leave more garbage per
- * page, which the server's RSS shows: 5,000-row pages grew it by ~105 MB during a 1,000,000-row
- * export, 2,000-row pages by ~85 MB, at about the same speed.
+ * per row (1,000-row pages were half as fast as 5,000-row ones through Prisma) but leave more
+ * garbage per page; 2,000 rows keeps the server's RSS flat (bench/export.bench.ts).
  */
 export const EXPORT_PAGE_ROWS = 2_000;
 
@@ -53,18 +54,61 @@ export async function countExportRows(db: Db, filters: RecallFilters) {
   return { count: Number(row?.n ?? 0), snapshotMaxId };
 }
 
+/** Position after the last row sent. `receivedAt` is a string when read straight from SQLite. */
+type Cursor = { receivedAt: Date | string; id: number };
+
 /** One keyset page in export order: ascending (received_at, id), after `after`, ids <= the bound. */
-function readPage(db: Db, filters: RecallFilters, snapshotMaxId: number, after: { receivedAt: Date; id: number } | null) {
+function pageSql(filters: RecallFilters, snapshotMaxId: number, after: Cursor | null): Prisma.Sql {
   // A range on received_at plus a residual condition (rather than an OR) lets every
   // (…, received_at, id) index seek straight to the next page.
   const keyset = after
     ? Prisma.sql`AND received_at >= ${after.receivedAt} AND NOT (received_at = ${after.receivedAt} AND id <= ${after.id})`
     : Prisma.empty;
-  return db.$queryRaw<ExportRow[]>`
+  return Prisma.sql`
     SELECT ${COLUMNS} FROM recalls
     WHERE ${recallFilterSql(filters)} AND id <= ${snapshotMaxId} ${keyset}
     ORDER BY received_at, id
     LIMIT ${EXPORT_PAGE_ROWS}`;
+}
+
+type PageSource = { next(after: Cursor | null): Promise<{ rows: CsvRecall[]; last: Cursor | null }>; close(): void };
+
+function prismaPages(db: Db, filters: RecallFilters, snapshotMaxId: number): PageSource {
+  return {
+    async next(after) {
+      const rows = await db.$queryRaw<ExportRow[]>(pageSql(filters, snapshotMaxId, after));
+      const last = rows.at(-1);
+      return { rows, last: last ? { receivedAt: last.receivedAt, id: Number(last.id) } : null };
+    },
+    close() {},
+  };
+}
+
+function sqlitePages(file: string, filters: RecallFilters, snapshotMaxId: number): PageSource {
+  const reader = openSqliteReader(file);
+  return {
+    async next(after) {
+      const raw = reader.all(pageSql(filters, snapshotMaxId, after));
+      // Columns in COLUMNS order.
+      const rows = raw.map(
+        (r): CsvRecall => ({
+          receivedAt: storedTimeToIso(r[1]) ?? "",
+          eventTime: storedTimeToIso(r[2]),
+          sdkAppId: r[3] as string,
+          fromAccount: r[4] as string,
+          toAccount: r[5] as string,
+          msgKey: r[6] as string,
+          unreadMsgNum: r[7] === null ? null : Number(r[7]),
+          optPlatform: r[8] as string | null,
+          clientIp: r[9] as string | null,
+        }),
+      );
+      const last = raw.at(-1);
+      // The stored text itself is the next page's bound: compared exactly as stored.
+      return { rows, last: last ? { receivedAt: last[1] as string, id: Number(last[0]) } : null };
+    },
+    close: () => reader.close(),
+  };
 }
 
 /** `recalls-20261126T092509Z.csv`, from the export's start time in UTC. */
@@ -102,7 +146,11 @@ export type StartedExport = { exportId: string; filename: string; snapshotMaxId:
  * "completed" log entry written before the stream closes (so a client that has read to the end
  * can find it), or an "aborted" one when the client disconnects or a query fails.
  */
-export async function startRecallsExport(db: Db, request: ExportRequest): Promise<StartedExport> {
+export async function startRecallsExport(
+  db: Db,
+  request: ExportRequest,
+  database: Config["database"] = config.database,
+): Promise<StartedExport> {
   const startedAt = new Date();
   const exportId = randomUUID();
   const filename = exportFilename(startedAt);
@@ -128,11 +176,16 @@ export async function startRecallsExport(db: Db, request: ExportRequest): Promis
   let rows = 0;
   let bytes = 0;
   let headerSent = false;
-  let after: { receivedAt: Date; id: number } | null = null;
+  let after: Cursor | null = null;
+  const pages =
+    database.dialect === "sqlite"
+      ? sqlitePages(database.file, request.filters, snapshotMaxId)
+      : prismaPages(db, request.filters, snapshotMaxId);
   // Set once the end is being recorded, so a disconnect racing a completion logs only one end.
   let ended = false;
 
   const end = async (status: "completed" | "aborted", detail: string | null) => {
+    pages.close();
     const entry = { ...base, status, finishedAt: new Date(), rowCount: rows, byteCount: BigInt(bytes), sha256: hash.digest("hex"), detail };
     await appendExportLog(db, entry);
     log("info", "recalls_export", { exportId, status, rows, bytes, ms: entry.finishedAt.getTime() - startedAt.getTime(), detail });
@@ -162,9 +215,9 @@ export async function startRecallsExport(db: Db, request: ExportRequest): Promis
           send(controller, encoder.encode(CSV_HEADER));
           return;
         }
-        let page: ExportRow[];
+        let page: Awaited<ReturnType<PageSource["next"]>>;
         try {
-          page = await readPage(db, request.filters, snapshotMaxId, after);
+          page = await pages.next(after);
         } catch (error) {
           if (ended) return;
           ended = true;
@@ -178,13 +231,12 @@ export async function startRecallsExport(db: Db, request: ExportRequest): Promis
           return;
         }
         if (ended) return; // the client went away while the page was read
-        if (page.length > 0) {
-          rows += page.length;
-          const last = page[page.length - 1] as ExportRow;
-          after = { receivedAt: last.receivedAt, id: Number(last.id) };
-          send(controller, encoder.encode(csvRows(page)));
+        if (page.rows.length > 0) {
+          rows += page.rows.length;
+          after = page.last;
+          send(controller, encoder.encode(csvRows(page.rows)));
         }
-        if (page.length < EXPORT_PAGE_ROWS) {
+        if (page.rows.length < EXPORT_PAGE_ROWS) {
           ended = true;
           request.signal?.removeEventListener("abort", onClientGone);
           try {
