@@ -1,5 +1,5 @@
-// Fills the configured database with realistic recalls, through the ingest code path's data layer
-// (storeRecalls), so that every aggregate table is exactly what live callbacks would have built.
+// Fills the configured database with realistic recalls, through the receiver's own writer
+// (batchWriterFor), so that every aggregate table is exactly what live callbacks would have built.
 import { parseFlags, runScript, UsageError } from "./cli";
 
 const USAGE = `
@@ -113,18 +113,12 @@ runScript(USAGE, async (args) => {
   const { applyMigrations } = await import("@/lib/db/migrations");
   const { connectDb } = await import("@/lib/db/client");
   const { normalisePlatform } = await import("@/lib/im/platform");
-  const { storeRecalls } = await import("@/lib/recalls/store");
+  const { batchWriterFor } = await import("@/lib/recalls/ingest");
   type NewRecall = import("@/lib/recalls/new-recall").NewRecall;
 
   await applyMigrations(config.database);
   const db = await connectDb(config.database);
-  if (config.database.dialect === "sqlite") {
-    // A seed can be rerun; WAL with synchronous=NORMAL cannot corrupt the file, and commits are
-    // much cheaper than the receiver's per-commit fsync.
-    await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-    // Eight indexes on recalls take random inserts; a large page cache keeps them off the disk.
-    await db.$queryRawUnsafe("PRAGMA cache_size = -262144");
-  }
+  const write = batchWriterFor(config.database, async () => db);
 
   const random = rng(seed);
   const width = String(users - 1).length;
@@ -219,7 +213,7 @@ runScript(USAGE, async (args) => {
         clientIp: random() < 0.97 ? (ipOf[sender] ?? null) : null,
       });
     }
-    const outcomes = await storeRecalls(db, batch);
+    const outcomes = await write(batch, []);
     for (const o of outcomes) o.outcome === "stored" ? stored++ : duplicates++;
     const done = (from + batch.length) / recalls;
     if (done >= nextReport || done === 1) {

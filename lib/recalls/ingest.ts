@@ -1,5 +1,5 @@
-import { config } from "@/lib/config";
-import { getDb } from "@/lib/db/client";
+import { type Config, config } from "@/lib/config";
+import { type Db, getDb } from "@/lib/db/client";
 import { CommitQueue, type WriteBatch } from "@/lib/recalls/commit-queue";
 import { notifyAfter } from "@/lib/recalls/live";
 import { sqliteBatchWriter } from "@/lib/recalls/sqlite-writer";
@@ -8,15 +8,16 @@ import { storeRecalls } from "@/lib/recalls/store";
 // One queue per process (kept across Next.js dev reloads), so concurrent callbacks share commits.
 const holder = globalThis as unknown as { recallMonitorQueue?: CommitQueue };
 
-function batchWriter(): WriteBatch {
+/** How recalls are written to `database`: the receiver's path, also used by `npm run seed`. */
+export function batchWriterFor(database: Config["database"], db: () => Promise<Db>): WriteBatch {
   // SQLite commits block the thread that runs them: keep them off the event loop.
-  if (config.database.dialect === "sqlite") return sqliteBatchWriter(config.database.file);
-  return async (recalls, tallies) => storeRecalls(await getDb(), recalls, tallies);
+  if (database.dialect === "sqlite") return sqliteBatchWriter(database.file);
+  return async (recalls, tallies) => storeRecalls(await db(), recalls, tallies);
 }
 
 export function ingestQueue(): CommitQueue {
   // notifyAfter wakes open live streams as soon as a batch has committed.
-  holder.recallMonitorQueue ??= new CommitQueue(notifyAfter(batchWriter()));
+  holder.recallMonitorQueue ??= new CommitQueue(notifyAfter(batchWriterFor(config.database, getDb)));
   return holder.recallMonitorQueue;
 }
 

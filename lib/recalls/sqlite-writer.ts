@@ -107,12 +107,11 @@ export function sqliteBatchWriter(file: string): WriteBatch {
   const start = (): Writer => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS } });
     const writer: Writer = { worker, jobs: new Map() };
-    // Waiting callbacks keep the process alive; an idle writer must not.
-    worker.unref();
     worker.on("message", (reply: Reply) => {
       const job = writer.jobs.get(reply.id);
       if (!job) return;
       writer.jobs.delete(reply.id);
+      if (writer.jobs.size === 0) worker.unref();
       if (reply.error !== undefined || !reply.ids) job.reject(new Error(reply.error ?? "SQLite writer sent no result"));
       else job.resolve(reply.ids.map((id): StoreOutcome => (id === null ? { outcome: "duplicate" } : { outcome: "stored", id })));
     });
@@ -125,6 +124,9 @@ export function sqliteBatchWriter(file: string): WriteBatch {
     };
     worker.on("error", (error) => retire(error));
     worker.on("exit", (code) => retire(new Error(`SQLite writer stopped (exit code ${code})`)));
+    // A writer with jobs in flight keeps the process alive (a script awaiting its last batch);
+    // an idle one must not. After the listeners: adding a "message" listener refs the worker.
+    worker.unref();
     return writer;
   };
 
@@ -133,6 +135,7 @@ export function sqliteBatchWriter(file: string): WriteBatch {
     new Promise<StoreOutcome[]>((resolve, reject) => {
       current ??= start();
       const id = nextId++;
+      if (current.jobs.size === 0) current.worker.ref();
       current.jobs.set(id, { resolve, reject });
       current.worker.postMessage({ id, recalls, tallies });
     });
