@@ -26,6 +26,24 @@ export function resumeAfter(request: Request, query: RecallStreamQuery): number 
   return query.lastEventId;
 }
 
+// `next start` waits for open connections to end before it exits on SIGTERM or SIGINT, and an event
+// stream never ends by itself: close them all on shutdown, so a restart does not hang while a
+// dashboard is open. Clients reconnect (to another instance, if there is one) with Last-Event-ID.
+const openStreams = new Set<() => void>();
+let shutdownHooked = false;
+function closeOnShutdown(stop: () => void): () => void {
+  if (!shutdownHooked) {
+    shutdownHooked = true;
+    const closeAll = () => {
+      for (const close of [...openStreams]) close();
+    };
+    process.on("SIGTERM", closeAll);
+    process.on("SIGINT", closeAll);
+  }
+  openStreams.add(stop);
+  return () => openStreams.delete(stop);
+}
+
 async function maxRecallId(db: Db): Promise<number> {
   const { _max } = await db.recall.aggregate({ _max: { id: true } });
   return _max.id ?? 0;
@@ -64,9 +82,11 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
         wake?.();
       });
       const heartbeat = setInterval(() => send(": heartbeat\n\n"), options.heartbeatMs ?? HEARTBEAT_MS);
+      let forget = () => {};
       stop = () => {
         if (closed) return;
         closed = true;
+        forget();
         log("info", "recall_stream_closed", { events: sent, seconds: Math.round((Date.now() - opened) / 1000) });
         clearInterval(heartbeat);
         unsubscribe();
@@ -77,6 +97,7 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
         } catch {}
       };
       options.signal.addEventListener("abort", stop, { once: true });
+      forget = closeOnShutdown(stop);
       if (options.signal.aborted) return stop();
       send(`retry: ${RETRY_MS}\n\n`);
 

@@ -134,3 +134,20 @@ describe("GET /api/recalls/stream", () => {
     expect(res.body.error).toMatchObject({ code: "invalid_parameter", parameter });
   });
 });
+
+describe("shutting down with a dashboard open", () => {
+  it("closes open streams so the server exits on SIGTERM instead of waiting for them", async () => {
+    const own = await startApp();
+    const conn = await openSse(`${own.url}/api/recalls/stream`);
+    expect(conn.status).toBe(200);
+    await eventually(
+      async () => conn.text(),
+      (t) => t.includes("retry:"),
+    );
+    // stop() sends SIGTERM and waits for the process to exit: before streams were closed on
+    // shutdown, it waited for as long as the client stayed connected.
+    await own.stop();
+    conn.close();
+    expect(own.logs()).toContain("recall_stream_closed");
+  });
+});
