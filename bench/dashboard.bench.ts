@@ -6,12 +6,13 @@
 // Seeded databases are cached under bench/.tmp/, keyed by size, users, days and seed, so reruns
 // skip the seeding. The cached data keeps the times it was seeded with; ranges are taken relative
 // to the newest recall, not to the clock.
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
+import { freePort } from "../tests/support/app";
 
 export const usage = `
 dashboard [--sizes 100000,1000000] [--requests 200] [--users 20000] [--days 90] [--only recalls,users,trend,overview]
@@ -91,18 +92,6 @@ async function seeded(size: number, users: number, days: number): Promise<string
   for (const suffix of ["-wal", "-shm"]) rmSync(partial + suffix, { force: true });
   console.log(`Seeded ${size.toLocaleString("en")} recalls in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return file;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function startServer(file: string): Promise<{ url: string; stop(): Promise<void> }> {

@@ -5,13 +5,14 @@
 // Needs a production build (`npx next build`). The database is seeded with `npm run seed` (20,000
 // users over 90 days) into bench/.tmp/dashboard-<n>-u20000-d90-s1.db, the same cached file the
 // dashboard benchmark uses, so `npm run bench` seeds each size once.
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { get } from "node:http";
-import { createServer } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
+import { freePort } from "../tests/support/app";
 
 export const usage = `export [--rows <n>]
   CSV export through the server vs better-sqlite3 iterate(); --rows (default 1000000), seeded once with npm run seed`;
@@ -93,18 +94,6 @@ function baseline(file: string) {
   closeSync(out);
   db.close();
   return { rows, ms };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resident memory (kB) of a process and all its descendants: `next start` may fork its server. */

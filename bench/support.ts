@@ -1,12 +1,13 @@
 // Shared by the benchmarks: the production build served by `next start` on a fresh database,
 // exactly as users run it, with the server's log going to a file rather than through this process.
+
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import type { Config } from "@/lib/config";
 import { connectDb, type Db } from "@/lib/db/client";
 import { createTestDatabase } from "@/tests/support/databases";
+import { freePort } from "../tests/support/app";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const BENCH_DIR = path.join(ROOT, "bench", ".tmp");
@@ -46,18 +47,6 @@ function processCpuMs(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startBenchServer(options: {

@@ -1,5 +1,6 @@
 // Fills the configured database with realistic recalls, through the receiver's own writer
 // (batchWriterFor), so that every aggregate table is exactly what live callbacks would have built.
+import { createRng } from "@/lib/simulator/traffic";
 import { parseFlags, runScript, UsageError } from "./cli";
 
 const USAGE = `
@@ -23,18 +24,6 @@ daily rhythm, and an EventTime on most recalls.
 
 Example: npm run seed -- --recalls 1000000 --users 20000 --days 90
 `;
-
-/** Small, fast, seedable PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Samples ranks 0..n-1 with P(k) proportional to 1/(k+1)^s. */
 export function zipf(n: number, s: number, random: () => number): () => number {
@@ -120,7 +109,7 @@ runScript(USAGE, async (args) => {
   const db = await connectDb(config.database);
   const write = batchWriterFor(config.database, async () => db);
 
-  const random = rng(seed);
+  const random = createRng(seed);
   const width = String(users - 1).length;
   const userId = (i: number) => `user_${String(i).padStart(width, "0")}`;
   // Heaviness is by rank; ranks are shuffled over IDs so that heavy users are spread out.
