@@ -3,12 +3,13 @@
 import type { Config } from "@/lib/config";
 import { type CallbackParams, readCallbackParams } from "@/lib/im/callback-params";
 import { BodyEncodingError, BodyTooLargeError, readBodyText } from "@/lib/im/read-body";
-import { InvalidBodyError, parseRecallBody, RECALL_COMMAND } from "@/lib/im/recall-body";
+import { InvalidBodyError, identifierProblem, parseRecallBody, RECALL_COMMAND } from "@/lib/im/recall-body";
 import { imResponse } from "@/lib/im/response";
 import { isConfiguredApp, verifyCallbackSign } from "@/lib/im/sign";
 import { errorId, log } from "@/lib/log";
 import { type NewRecall, toNewRecall } from "@/lib/recalls/new-recall";
 import type { StoreOutcome } from "@/lib/recalls/store";
+import { isUnavailable, QueueFullError } from "@/lib/recalls/write-errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_PARAM_LENGTH = 64;
@@ -70,6 +71,12 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
   }
   const command = params.callbackCommand;
   if (!command) throw new Refusal(400, "CallbackCommand is missing from the URL", "refused:no_command");
+  // Every command is counted and listed on the overview: IM's names are short and printable, so
+  // anything else is not IM and must not grow the table.
+  if (command.length > MAX_PARAM_LENGTH)
+    throw new Refusal(400, `CallbackCommand is longer than ${MAX_PARAM_LENGTH} characters`, "refused:params");
+  const commandProblem = identifierProblem("CallbackCommand", command);
+  if (commandProblem) throw new Refusal(400, commandProblem, "refused:params");
   if (im.callbackToken) {
     const check = verifyCallbackSign({
       token: im.callbackToken,
@@ -117,8 +124,12 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
   try {
     result = await withDeadline(sink.submit(recall), COMMIT_DEADLINE_MS);
   } catch (error) {
+    if (error instanceof QueueFullError)
+      throw new Refusal(503, "recall not stored, the receiver is overloaded; retry later", "failed:queue_full");
     const id = errorId();
     log("error", "im_callback_store_failed", { errorId: id, error: error instanceof Error ? error.message : String(error) });
+    // A write that failed for this recall alone (not the database) is not worth a retry.
+    if (!isUnavailable(error)) throw new Refusal(400, `recall could not be stored (log id ${id})`, "refused:store");
     throw new Refusal(503, `recall not stored, database unavailable; retry later (log id ${id})`, "failed:database");
   }
   sink.tally(sdkAppId, command, receivedAt);

@@ -55,3 +55,36 @@ describe("parseRecallBody", () => {
     expect(() => parseRecallBody(text)).toThrow(message);
   });
 });
+
+describe("identifiers IM never sends", () => {
+  const body = (field: string, value: string) => JSON.stringify({ From_Account: "a", To_Account: "b", MsgKey: "k", [field]: value });
+
+  it.each(["From_Account", "To_Account", "MsgKey"])("refuses every C0 and C1 control character in %s, naming the field", (field) => {
+    const controls = [...Array.from({ length: 0x20 }, (_, i) => i), ...Array.from({ length: 0x21 }, (_, i) => 0x7f + i)];
+    for (const code of controls) {
+      const hex = code.toString(16).toUpperCase().padStart(4, "0");
+      expect(() => parseRecallBody(body(field, `n1${String.fromCharCode(code)}x`))).toThrow(
+        `${field} contains the control character U+${hex}`,
+      );
+    }
+  });
+
+  it.each(["From_Account", "To_Account", "MsgKey"])("refuses a lone UTF-16 surrogate in %s rather than storing it altered", (field) => {
+    // JSON's \uD800 escape is how a lone surrogate reaches us in valid UTF-8.
+    const text = `{"From_Account":"a","To_Account":"b","MsgKey":"k","${field}":"x\\ud800y"}`;
+    expect(() => parseRecallBody(text)).toThrow(`${field} contains a lone UTF-16 surrogate`);
+    expect(() => parseRecallBody(`{"From_Account":"a","To_Account":"b","MsgKey":"k","${field}":"x\\udfffy"}`)).toThrow(InvalidBodyError);
+  });
+
+  it.each(["From_Account", "To_Account", "MsgKey"])("refuses a whitespace-only %s", (field) => {
+    for (const blank of [" ", "   ", "\u00a0", "\u3000", "\u2003 "]) {
+      expect(() => parseRecallBody(body(field, blank))).toThrow(`${field} must not be blank`);
+    }
+  });
+
+  it("accepts what real IDs hold: letters of any script, emoji (surrogate pairs), inner spaces, punctuation", () => {
+    for (const value of ["李雷", "user 1", "a😀b", "x@y.z", "_-=+", "\u202Enimda"]) {
+      expect(parseRecallBody(body("From_Account", value)).From_Account).toBe(value);
+    }
+  });
+});

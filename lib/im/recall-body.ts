@@ -9,11 +9,32 @@ const MAX_INT32 = 2_147_483_647;
 // Beyond this a Date cannot represent the instant.
 const MAX_EPOCH_MS = 8.64e15;
 
+// IM user IDs and MsgKeys never hold C0/C1 control characters; PostgreSQL cannot store U+0000 in
+// text at all (22021), and the others are invisible on the dashboard.
+// \p{Cc} is exactly U+0000–U+001F and U+007F–U+009F.
+const CONTROL_CHARACTER = /\p{Cc}/u;
+// A lone UTF-16 surrogate cannot be stored as UTF-8: it would be replaced by U+FFFD, so the
+// stored ID would not be the ID IM sent.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** Why `value` cannot be an IM identifier, or undefined if it can. Shared with CallbackCommand. */
+export function identifierProblem(field: string, value: string): string | undefined {
+  const control = CONTROL_CHARACTER.exec(value);
+  if (control) return `${field} contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  if (LONE_SURROGATE.test(value)) return `${field} contains a lone UTF-16 surrogate (not a Unicode character)`;
+  if (value.trim() === "") return `${field} must not be blank`;
+  return undefined;
+}
+
 const id = (field: string) =>
   z
     .string({ error: (i) => (i.input === undefined ? `${field} is required` : `${field} must be a string`) })
     .min(1, { error: `${field} must not be empty` })
-    .max(MAX_ID_LENGTH, { error: `${field} is longer than ${MAX_ID_LENGTH} characters` });
+    .max(MAX_ID_LENGTH, { error: `${field} is longer than ${MAX_ID_LENGTH} characters` })
+    .superRefine((value, ctx) => {
+      const problem = identifierProblem(field, value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
 
 // Doc versions disagree on EventTime: a number of milliseconds here, a numeric string in sibling callbacks.
 const eventTime = z

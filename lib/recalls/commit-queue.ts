@@ -6,10 +6,16 @@ import { log } from "@/lib/log";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import { recallIdentity } from "@/lib/recalls/new-recall";
 import type { CallbackTally, StoreOutcome } from "@/lib/recalls/store";
+import { isUnavailable, QueueFullError, WriteTimeoutError } from "@/lib/recalls/write-errors";
 
-export type WriteBatch = (recalls: NewRecall[], tallies: CallbackTally[]) => Promise<StoreOutcome[]>;
+/**
+ * Writes a batch in one transaction, one outcome per recall in order. `signal` aborts when the
+ * job's deadline passes: a writer that can be stuck (the SQLite thread) then replaces itself.
+ */
+export type WriteBatch = (recalls: NewRecall[], tallies: CallbackTally[], signal?: AbortSignal) => Promise<StoreOutcome[]>;
 
 type Waiter = { resolve(outcome: StoreOutcome): void; reject(error: unknown): void };
+type Entry = { recall: NewRecall; waiters: Waiter[] };
 
 // SQLite allows 32,766 bound parameters per statement; 10 per recall leaves ample room.
 const MAX_BATCH = 500;
@@ -17,21 +23,55 @@ const MAX_BATCH = 500;
 const TALLY_FLUSH_MS = 1_000;
 // How often the queue reports its batching (one log line, only when something was written).
 const STATS_EVERY_MS = 5_000;
+// At most this many distinct commands per app are counted apart between two writes; the rest
+// share one bucket, so a flood of invented command names cannot grow memory (the store applies
+// the same rule to the table, see storeRecalls).
+export const MAX_COMMANDS_PER_APP = 50;
+/** Where commands beyond MAX_COMMANDS_PER_APP distinct names per app are counted. */
+export const OTHER_COMMANDS = "(other commands)";
+
+export type CommitQueueOptions = {
+  /** Callbacks that may wait for a commit at once; beyond it submit fails at once (503). */
+  maxWaiting?: number;
+  /** A writer job still running after this long is abandoned and its recalls answered 503. */
+  writeDeadlineMs?: number;
+};
+
+// Enough for several seconds of IM's heaviest bursts; past it the database is not keeping up and
+// a fast 503 (IM retries) is better than memory growing without bound.
+const DEFAULT_MAX_WAITING = 10_000;
+// IM gives up after 2 s, so nobody is waiting for a job older than that.
+const DEFAULT_WRITE_DEADLINE_MS = 2_000;
 
 export class CommitQueue {
   // Keyed by identity, so a duplicate arriving while its twin is queued shares the twin's fate.
-  private pending = new Map<string, { recall: NewRecall; waiters: Waiter[] }>();
+  private pending = new Map<string, Entry>();
+  private waiting = 0;
   private tallies = new Map<string, CallbackTally>();
+  private tallyApps = new Map<string, number>();
   private writing = false;
   private scheduled = false;
   private tallyTimer: ReturnType<typeof setTimeout> | undefined;
   private stats = { since: Date.now(), batches: 0, recalls: 0, maxBatch: 0, writeMs: 0 };
+  private readonly maxWaiting: number;
+  private readonly writeDeadlineMs: number;
 
-  constructor(private readonly write: WriteBatch) {}
+  constructor(
+    private readonly write: WriteBatch,
+    options: CommitQueueOptions = {},
+  ) {
+    this.maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
+    this.writeDeadlineMs = options.writeDeadlineMs ?? DEFAULT_WRITE_DEADLINE_MS;
+  }
 
-  /** Resolves once the recall is committed (or found to be stored already); rejects if the write failed. */
+  /**
+   * Resolves once the recall is committed (or found to be stored already); rejects if the write
+   * failed, and at once with QueueFullError when the queue is full.
+   */
   submit(recall: NewRecall): Promise<StoreOutcome> {
-    return new Promise((resolve, reject) => {
+    if (this.waiting >= this.maxWaiting) return Promise.reject(new QueueFullError(this.maxWaiting));
+    this.waiting += 1;
+    return new Promise<StoreOutcome>((resolve, reject) => {
       const key = recallIdentity(recall);
       const entry = this.pending.get(key);
       if (entry) {
@@ -41,7 +81,14 @@ export class CommitQueue {
         this.pending.set(key, { recall, waiters: [{ resolve, reject }] });
       }
       this.schedule();
+    }).finally(() => {
+      this.waiting -= 1;
     });
+  }
+
+  /** Callbacks waiting for a commit now. */
+  get size(): number {
+    return this.waiting;
   }
 
   /** Counts a callback answered OK; persisted with the next batch, within about a second. */
@@ -57,13 +104,27 @@ export class CommitQueue {
   }
 
   private addTally(t: CallbackTally) {
-    const key = `${t.sdkAppId}\u0000${t.command}`;
-    const cur = this.tallies.get(key);
-    if (!cur) this.tallies.set(key, { ...t });
-    else {
+    let key = JSON.stringify([t.sdkAppId, t.command]);
+    let cur = this.tallies.get(key);
+    if (!cur && (this.tallyApps.get(t.sdkAppId) ?? 0) >= MAX_COMMANDS_PER_APP) {
+      key = JSON.stringify([t.sdkAppId, OTHER_COMMANDS]);
+      cur = this.tallies.get(key);
+      t = { ...t, command: OTHER_COMMANDS };
+    }
+    if (!cur) {
+      this.tallies.set(key, { ...t });
+      this.tallyApps.set(t.sdkAppId, (this.tallyApps.get(t.sdkAppId) ?? 0) + 1);
+    } else {
       cur.count += t.count;
       if (t.lastReceivedAt > cur.lastReceivedAt) cur.lastReceivedAt = t.lastReceivedAt;
     }
+  }
+
+  private takeTallies(): CallbackTally[] {
+    const tallies = [...this.tallies.values()];
+    this.tallies.clear();
+    this.tallyApps.clear();
+    return tallies;
   }
 
   private recordBatch(size: number, ms: number) {
@@ -95,34 +156,103 @@ export class CommitQueue {
     });
   }
 
+  /** One writer job, abandoned (and its writer told to replace itself) once its deadline passes. */
+  private async writeWithDeadline(recalls: NewRecall[], tallies: CallbackTally[]): Promise<StoreOutcome[]> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new WriteTimeoutError(this.writeDeadlineMs)), this.writeDeadlineMs);
+    const expired = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+    });
+    try {
+      const outcomes = await Promise.race([this.write(recalls, tallies, controller.signal), expired]);
+      if (outcomes.length !== recalls.length) throw new Error("store returned the wrong number of outcomes");
+      return outcomes;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async drain() {
     this.writing = true;
     try {
       while (this.pending.size > 0 || this.tallies.size > 0) {
-        const batch = [...this.pending.values()].slice(0, MAX_BATCH);
-        for (const entry of batch) this.pending.delete(recallIdentity(entry.recall));
-        const tallies = [...this.tallies.values()];
-        this.tallies.clear();
+        // Taken from the front of the map without copying it, so a long backlog drains in O(n).
+        const batch: Entry[] = [];
+        for (const [key, entry] of this.pending) {
+          this.pending.delete(key);
+          batch.push(entry);
+          if (batch.length >= MAX_BATCH) break;
+        }
+        const tallies = this.takeTallies();
         try {
           const started = performance.now();
-          const outcomes = await this.write(
+          const outcomes = await this.writeWithDeadline(
             batch.map((e) => e.recall),
             tallies,
           );
           if (batch.length > 0) this.recordBatch(batch.length, performance.now() - started);
           batch.forEach((entry, i) => {
-            const outcome = outcomes[i];
-            for (const w of entry.waiters) outcome ? w.resolve(outcome) : w.reject(new Error("store returned too few outcomes"));
+            settle(entry, outcomes[i]);
           });
         } catch (error) {
-          for (const entry of batch) for (const w of entry.waiters) w.reject(error);
-          // Counts were acknowledged to no one and can wait for the next write.
-          for (const t of tallies) this.addTally(t);
-          if (batch.length === 0) break;
+          if (isUnavailable(error)) {
+            for (const entry of batch) fail(entry, error);
+            // Counts were acknowledged to no one and can wait for the next write.
+            for (const t of tallies) this.addTally(t);
+            if (batch.length === 0) break;
+          } else {
+            await this.isolate(batch, tallies, error);
+          }
         }
       }
     } finally {
       this.writing = false;
     }
   }
+
+  /**
+   * After a batch failed for a reason other than the database being unavailable, one of its
+   * recalls may be to blame: write each on its own so that only that one is refused.
+   */
+  private async isolate(batch: Entry[], tallies: CallbackTally[], batchError: unknown) {
+    log("info", "ingest_batch_isolated", {
+      recalls: batch.length,
+      error: batchError instanceof Error ? batchError.message : String(batchError),
+    });
+    if (tallies.length > 0) {
+      try {
+        await this.writeWithDeadline([], tallies);
+      } catch (error) {
+        if (isUnavailable(error)) for (const t of tallies) this.addTally(t);
+        // Counters that cannot be written on their own would fail every later batch: drop them.
+        else
+          log("error", "callback_counts_dropped", {
+            tallies: tallies.length,
+            error: error instanceof Error ? error.message : String(error),
+          });
+      }
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const entry = batch[i];
+      if (!entry) continue;
+      try {
+        const [outcome] = await this.writeWithDeadline([entry.recall], []);
+        settle(entry, outcome);
+      } catch (error) {
+        fail(entry, error);
+        if (isUnavailable(error)) {
+          for (const rest of batch.slice(i + 1)) fail(rest, error);
+          return;
+        }
+      }
+    }
+  }
+}
+
+function settle(entry: Entry, outcome: StoreOutcome | undefined) {
+  for (const w of entry.waiters) outcome ? w.resolve(outcome) : w.reject(new Error("store returned too few outcomes"));
+}
+
+function fail(entry: Entry, error: unknown) {
+  for (const w of entry.waiters) w.reject(error);
 }

@@ -33,7 +33,12 @@ export function toNewRecall(
   };
 }
 
-/** A recall's identity: MsgKey alone is not unique across senders, recipients and apps. */
+/**
+ * A recall's identity as a map key: MsgKey alone is not unique across senders, recipients and
+ * apps. A JSON array rather than the fields joined by a separator, because no separator is safe:
+ * joined with U+0000, (`a\0b`, `c`) and (`a`, `b\0c`) were one key, and one of two different
+ * recalls answered OK was never stored. JSON escapes every character that could end a field.
+ */
 export function recallIdentity(r: Pick<NewRecall, "sdkAppId" | "fromAccount" | "toAccount" | "msgKey">): string {
-  return `${r.sdkAppId}\u0000${r.fromAccount}\u0000${r.toAccount}\u0000${r.msgKey}`;
+  return JSON.stringify([r.sdkAppId, r.fromAccount, r.toAccount, r.msgKey]);
 }

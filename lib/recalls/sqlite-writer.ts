@@ -9,9 +9,11 @@
 // The worker's code is a string run with `eval: true` so that the bundler leaves it alone; it
 // loads better-sqlite3 from node_modules like the Prisma adapter does.
 import { Worker } from "node:worker_threads";
-import type { WriteBatch } from "@/lib/recalls/commit-queue";
+import { log } from "@/lib/log";
+import { MAX_COMMANDS_PER_APP, OTHER_COMMANDS, type WriteBatch } from "@/lib/recalls/commit-queue";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import type { CallbackTally, StoreOutcome } from "@/lib/recalls/store";
+import { WriteError } from "@/lib/recalls/write-errors";
 
 // As in lib/db/client.ts: IM gives up after 2 s, so a locked database fails fast (HTTP 503).
 const SQLITE_BUSY_TIMEOUT_MS = 250;
@@ -54,6 +56,8 @@ const upsertTally = db.prepare(
   "ON CONFLICT (sdk_app_id, command) DO UPDATE SET count = callback_counts.count + excluded.count, " +
   "last_received_at = CASE WHEN excluded.last_received_at > callback_counts.last_received_at THEN excluded.last_received_at ELSE callback_counts.last_received_at END");
 
+const knownCommands = db.prepare("SELECT command FROM callback_counts WHERE sdk_app_id = ? LIMIT ?");
+
 // One row at a time inside one transaction: prepared statements cost microseconds here, and a
 // duplicate (no row inserted) simply adds nothing to the aggregates.
 const write = db.transaction((recalls, tallies) => {
@@ -75,7 +79,19 @@ const write = db.transaction((recalls, tallies) => {
     upsertUserHour.run(r.sdkAppId, r.toAccount, hour, 0, 1);
     upsertAppHour.run(r.sdkAppId, hour, r.optPlatform === null ? "" : r.optPlatform, 1);
   }
-  for (const t of tallies) upsertTally.run(t.sdkAppId, t.command, t.count, iso(t.lastReceivedAt));
+  // As commandsToCount in lib/recalls/store.ts: past the limit of distinct names per app, new
+  // names are counted under one bucket.
+  const known = new Map();
+  for (const t of tallies) {
+    let names = known.get(t.sdkAppId);
+    if (!names) {
+      names = new Set(knownCommands.all(t.sdkAppId, workerData.maxCommands + 1).map((row) => row.command));
+      known.set(t.sdkAppId, names);
+    }
+    const command = names.has(t.command) || names.size < workerData.maxCommands ? t.command : workerData.otherCommands;
+    names.add(command);
+    upsertTally.run(t.sdkAppId, command, t.count, iso(t.lastReceivedAt));
+  }
   return ids;
 });
 
@@ -84,12 +100,16 @@ parentPort.on("message", (job) => {
     // IMMEDIATE takes the write lock up front, so a busy database fails before any work.
     parentPort.postMessage({ id: job.id, ids: write.immediate(job.recalls, job.tallies) });
   } catch (error) {
-    parentPort.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
+    parentPort.postMessage({
+      id: job.id,
+      error: error instanceof Error ? error.message : String(error),
+      code: typeof error?.code === "string" ? error.code : undefined,
+    });
   }
 });
 `;
 
-type Reply = { id: number; ids?: (number | null)[]; error?: string };
+type Reply = { id: number; ids?: (number | null)[]; error?: string; code?: string };
 type Job = { resolve(outcomes: StoreOutcome[]): void; reject(error: Error): void };
 
 /**
@@ -105,14 +125,17 @@ export function sqliteBatchWriter(file: string): WriteBatch {
   let nextId = 0;
 
   const start = (): Writer => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, maxCommands: MAX_COMMANDS_PER_APP, otherCommands: OTHER_COMMANDS },
+    });
     const writer: Writer = { worker, jobs: new Map() };
     worker.on("message", (reply: Reply) => {
       const job = writer.jobs.get(reply.id);
       if (!job) return;
       writer.jobs.delete(reply.id);
       if (writer.jobs.size === 0) worker.unref();
-      if (reply.error !== undefined || !reply.ids) job.reject(new Error(reply.error ?? "SQLite writer sent no result"));
+      if (reply.error !== undefined || !reply.ids) job.reject(new WriteError(reply.error ?? "SQLite writer sent no result", reply.code));
       else job.resolve(reply.ids.map((id): StoreOutcome => (id === null ? { outcome: "duplicate" } : { outcome: "stored", id })));
     });
     // A writer that failed to open the database (or died) is replaced on the next batch, so the
@@ -131,12 +154,29 @@ export function sqliteBatchWriter(file: string): WriteBatch {
   };
 
   current = start();
-  return (recalls: NewRecall[], tallies: CallbackTally[]) =>
+  return (recalls: NewRecall[], tallies: CallbackTally[], signal?: AbortSignal) =>
     new Promise<StoreOutcome[]>((resolve, reject) => {
       current ??= start();
+      const writer = current;
       const id = nextId++;
-      if (current.jobs.size === 0) current.worker.ref();
-      current.jobs.set(id, { resolve, reject });
-      current.worker.postMessage({ id, recalls, tallies });
+      if (writer.jobs.size === 0) writer.worker.ref();
+      writer.jobs.set(id, { resolve, reject });
+      writer.worker.postMessage({ id, recalls, tallies });
+      // A job past its deadline means the thread is stuck (a stalled disk, a lock that outlasts
+      // the busy timeout): replace it. Terminating rolls its transaction back, its other jobs
+      // fail (their callbacks were answered 503), and the next batch starts a fresh thread.
+      signal?.addEventListener(
+        "abort",
+        () => {
+          if (!writer.jobs.has(id)) return;
+          if (current === writer) current = undefined;
+          const reason = signal.reason instanceof Error ? signal.reason : new Error("SQLite write abandoned");
+          for (const job of writer.jobs.values()) job.reject(reason);
+          writer.jobs.clear();
+          log("error", "sqlite_writer_replaced", { error: reason.message });
+          void writer.worker.terminate();
+        },
+        { once: true },
+      );
     });
 }

@@ -4,6 +4,7 @@
 // and additive upserts. It runs unchanged on SQLite and PostgreSQL.
 import { type Db, Prisma } from "@/lib/db/client";
 import { aggregateRecalls } from "@/lib/recalls/aggregates";
+import { MAX_COMMANDS_PER_APP, OTHER_COMMANDS } from "@/lib/recalls/commit-queue";
 import { type NewRecall, recallIdentity } from "@/lib/recalls/new-recall";
 
 export type StoreOutcome = { outcome: "stored"; id: number } | { outcome: "duplicate" };
@@ -40,6 +41,13 @@ export async function storeRecalls(db: Db, recalls: readonly NewRecall[], tallie
           recallIdentity({ sdkAppId: row.sdk_app_id, fromAccount: row.from_account, toAccount: row.to_account, msgKey: row.msg_key }),
           Number(row.id),
         );
+      }
+      // A stored row whose identity matches none of the recalls was altered on the way in (the
+      // database replaced a character): fail the batch rather than answer `duplicate` for a
+      // recall that was stored differently. The commit queue then retries row by row.
+      const sent = new Set(recalls.map(recallIdentity));
+      if (ids.size !== inserted.length || [...ids.keys()].some((key) => !sent.has(key))) {
+        throw new Error("a stored recall's identity differs from the one sent (the database altered a character)");
       }
     }
     const fresh = recalls.filter((r) => ids.has(recallIdentity(r)));
@@ -96,8 +104,42 @@ async function addToAggregates(tx: Tx, fresh: readonly NewRecall[]) {
       recalls = recall_hourly_counts.recalls + excluded.recalls`;
 }
 
-async function addToCallbackCounts(tx: Tx, tallies: readonly CallbackTally[]) {
-  const sorted = [...tallies].sort((a, b) => (a.sdkAppId + a.command < b.sdkAppId + b.command ? -1 : 1));
+/**
+ * The command each tally is counted under: its own name while the app has fewer than
+ * MAX_COMMANDS_PER_APP distinct names in the table (or the name is there already), otherwise
+ * OTHER_COMMANDS. Callback commands come from unauthenticated URLs; this keeps the table, and the
+ * overview that lists it, bounded. The SQLite writer (lib/recalls/sqlite-writer.ts) does the same.
+ */
+async function commandsToCount(tx: Tx, tallies: readonly CallbackTally[]): Promise<CallbackTally[]> {
+  const known = new Map<string, Set<string>>();
+  const merged = new Map<string, CallbackTally>();
+  for (const t of tallies) {
+    let names = known.get(t.sdkAppId);
+    if (!names) {
+      const rows = await tx.$queryRaw<{ command: string }[]>`
+        SELECT command FROM callback_counts WHERE sdk_app_id = ${t.sdkAppId} LIMIT ${MAX_COMMANDS_PER_APP + 1}`;
+      names = new Set(rows.map((row) => row.command));
+      known.set(t.sdkAppId, names);
+    }
+    const command = names.has(t.command) || names.size < MAX_COMMANDS_PER_APP ? t.command : OTHER_COMMANDS;
+    names.add(command);
+    const key = JSON.stringify([t.sdkAppId, command]);
+    const cur = merged.get(key);
+    if (!cur) merged.set(key, { ...t, command });
+    else {
+      cur.count += t.count;
+      if (t.lastReceivedAt > cur.lastReceivedAt) cur.lastReceivedAt = t.lastReceivedAt;
+    }
+  }
+  return [...merged.values()];
+}
+
+async function addToCallbackCounts(tx: Tx, all: readonly CallbackTally[]) {
+  const tallies = await commandsToCount(tx, all);
+  // A fixed order takes row locks in the same order in every transaction (no deadlocks on PostgreSQL).
+  const sorted = [...tallies].sort((a, b) =>
+    a.sdkAppId === b.sdkAppId ? (a.command < b.command ? -1 : 1) : a.sdkAppId < b.sdkAppId ? -1 : 1,
+  );
   await tx.$executeRaw`
     INSERT INTO callback_counts (sdk_app_id, command, count, last_received_at)
     VALUES ${values(sorted.map((t) => Prisma.sql`(${t.sdkAppId}, ${t.command}, ${t.count}, ${t.lastReceivedAt})`))}

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { connectDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrations";
+import { MAX_COMMANDS_PER_APP, OTHER_COMMANDS } from "@/lib/recalls/commit-queue";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import { sqliteBatchWriter } from "@/lib/recalls/sqlite-writer";
 import { type CallbackTally, storeRecalls } from "@/lib/recalls/store";
@@ -106,6 +107,46 @@ describe("SQLite worker writer", () => {
     await expect(write([recall(1)], [])).rejects.toThrow(/locked|busy/i);
     await db.$executeRawUnsafe("ROLLBACK");
     expect(await write([recall(1)], [])).toEqual([{ outcome: "stored", id: 1 }]);
+  });
+
+  it("replaces its thread when a job passes its deadline, and the new thread writes", async () => {
+    const { test, db } = await freshSqlite();
+    if (test.database.dialect !== "sqlite") throw new Error("expected SQLite");
+    const write = sqliteBatchWriter(test.database.file);
+    expect(await write([recall(1)], [])).toEqual([{ outcome: "stored", id: 1 }]);
+    // Held lock: the job cannot finish before it is abandoned.
+    await db.$executeRawUnsafe("BEGIN IMMEDIATE");
+    const deadline = new AbortController();
+    const stuck = write([recall(2)], [], deadline.signal);
+    deadline.abort(new Error("deadline passed"));
+    await expect(stuck).rejects.toThrow("deadline passed");
+    await db.$executeRawUnsafe("ROLLBACK");
+    expect(await write([recall(2), recall(1)], [])).toMatchObject([{ outcome: "stored" }, { outcome: "duplicate" }]);
+    expect(await db.recall.count()).toBe(2);
+  });
+
+  it("counts command names beyond the per-app limit under one bucket, exactly like storeRecalls", async () => {
+    const reference = await freshSqlite();
+    const worker = await freshSqlite();
+    if (worker.test.database.dialect !== "sqlite") throw new Error("expected SQLite");
+    const write = sqliteBatchWriter(worker.test.database.file);
+    const tallies = (from: number, n: number): CallbackTally[] =>
+      Array.from({ length: n }, (_, i) => ({
+        sdkAppId: "1400000001",
+        command: `Invented.${from + i}`,
+        count: 1,
+        lastReceivedAt: new Date(T0 + i),
+      }));
+    for (const batch of [tallies(0, 30), tallies(30, 30), tallies(0, 5), tallies(60, 10)]) {
+      await storeRecalls(reference.db, [], batch);
+      await write([], batch);
+    }
+    const a = await snapshot(reference.db);
+    const b = await snapshot(worker.db);
+    expect(b.callbacks).toEqual(a.callbacks);
+    expect(b.callbacks).toHaveLength(MAX_COMMANDS_PER_APP + 1);
+    expect(b.callbacks.find((c) => c.command === OTHER_COMMANDS)?.count).toBe(BigInt(70 - MAX_COMMANDS_PER_APP));
+    expect(b.callbacks.reduce((sum, c) => sum + Number(c.count), 0)).toBe(75);
   });
 
   it("fails while the database file is missing, without creating it, and works once it exists", async () => {
