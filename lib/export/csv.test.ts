@@ -72,7 +72,7 @@ describe("formula injection (OWASP CSV injection, CWE-1236)", () => {
     ["-", "-2+3", "'-2+3"],
     ["@", "@SUM(A1)", "'@SUM(A1)"],
     ["tab", "\t=1", "'\t=1"],
-    ["carriage return", "\r=1", '"\'\r=1"'],
+    ["carriage return", "\r1", '"\'\r1"'],
   ])("prefixes a cell starting with %s with a single quote", (_name, value, cell) => {
     expect(csvCell(value)).toBe(cell);
     const [header, record] = parseCsv(`x\r\n${cell}\r\n`);
@@ -105,5 +105,104 @@ describe("Unicode", () => {
     // 😀 is 4 bytes in UTF-8, 𠮷 too: no surrogate halves were written separately.
     expect(Buffer.from(from, "utf8")).toHaveLength(4 + 3 + 3 + 4);
     expect(Buffer.from(bytes).includes(Buffer.from("😀用户𠮷", "utf8"))).toBe(true);
+  });
+});
+
+/**
+ * How a spreadsheet reads the file when its list separator is `sep`: double quotes are honoured
+ * only at the start of a field (Excel's and LibreOffice's rule), a record ends at CRLF, LF or a
+ * lone CR outside quotes. Returns every field, unquoted.
+ */
+function spreadsheetFields(text: string, sep: "," | ";"): string[] {
+  const fields: string[] = [];
+  let i = 0;
+  while (i <= text.length) {
+    let field = "";
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) {
+          field += text.slice(i);
+          i = text.length;
+          break;
+        }
+        field += text.slice(i, q);
+        if (text[q + 1] === '"') {
+          field += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+    }
+    while (i < text.length && text[i] !== sep && text[i] !== "\r" && text[i] !== "\n") field += text[i++];
+    fields.push(field);
+    if (i >= text.length) break;
+    if (text[i] === "\r" && text[i + 1] === "\n") i += 2;
+    else i += 1;
+  }
+  return fields;
+}
+
+const isFormula = (field: string) => /^[=+\-@\t\r]/.test(field);
+
+/** Undoes the documented neutralisation: what an auditor does to recover the exact value. */
+function restore(cell: string): string {
+  const inner = cell.replace(/(;|\n|\r(?!\n))'(?=[=+\-@\t\r"]|$)/g, "$1");
+  return /^'[=+\-@\t\r]/.test(inner) ? inner.slice(1) : inner;
+}
+
+describe("formula injection with a semicolon or comma list separator", () => {
+  const hostile = [
+    "a;=1+1",
+    "a;+1",
+    "a;-1",
+    "a;@SUM(A1)",
+    'x;=HYPERLINK("http://evil.example";"click")',
+    "a\n=1+1",
+    "a\r\n=1+1",
+    "a\r=1+1",
+    "a\n\n=1",
+    'a;"=1+1"',
+    'a\n"=1+1"',
+    "a;",
+    "a\n",
+    ";=1",
+    "=1;=2\n=3",
+    "a;\t=1",
+    "a;\r\n=1",
+    "a,=1+1",
+    'a","=1+1',
+  ];
+
+  it.each(["," as const, ";" as const])("leaves no formula cell when opened with %s as the list separator", (sep) => {
+    // Every column the user controls, hostile values in each, in one file.
+    const rows = hostile.flatMap((v) => [
+      recall({ fromAccount: v }),
+      recall({ toAccount: v, msgKey: v }),
+      recall({ optPlatform: v, clientIp: v, sdkAppId: v }),
+    ]);
+    const fields = spreadsheetFields(toCsv(rows), sep);
+    expect(fields.filter(isFormula)).toEqual([]);
+  });
+
+  it("neutralises exactly at the documented places and nowhere else", () => {
+    expect(csvCell("a;=1+1")).toBe("a;'=1+1");
+    expect(csvCell("a\n=1+1")).toBe('"a\n\'=1+1"');
+    expect(csvCell("a\r\n=1+1")).toBe('"a\r\n\'=1+1"');
+    expect(csvCell("a;")).toBe("a;'");
+    expect(csvCell('a;"b')).toBe('"a;\'""b"');
+    expect(csvCell("\r=1")).toBe("\"'\r'=1\"");
+    // Separators followed by anything harmless, and commas (quoted by RFC 4180), are untouched.
+    for (const v of ["a;b", "a; =1", "a,=1", "line1\r\nline2", "a;1", "50%;60%"])
+      expect(parseCsv(`x\r\n${csvCell(v)}\r\n`)[1]).toEqual([v]);
+  });
+
+  it("keeps every value byte-exact apart from the neutralising quotes: removing them restores it", () => {
+    const values = [...hostile, "plain", "李雷;=x", "😀\n@", "a'b", "'=already quoted", "=1", "-", "@", "\t"];
+    const [, ...records] = parseCsv(toCsv(values.map((v) => recall({ fromAccount: v }))));
+    expect(records.map((r) => restore(r[3] ?? ""))).toEqual(values.map((v) => (v === "'=already quoted" ? "=already quoted" : v)));
   });
 });

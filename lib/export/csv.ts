@@ -35,17 +35,27 @@ export const CRLF = "\r\n";
 export const UTF8_BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
 
 const NEEDS_QUOTES = /[",\r\n]/;
+// Characters a spreadsheet reads as the start of a formula (OWASP "CSV Injection", CWE-1236).
+const FORMULA_START = /^[=+\-@\t\r]/;
+const HAS_INNER_BREAK = /[;\r\n]/;
+// Where a spreadsheet whose list separator is `;` (most European locales) starts a new cell
+// inside one of our values: it honours double quotes only at the start of its own fields, and
+// ours never are, so it splits at every semicolon and line break (an LF, or a CR not followed
+// by LF). Dangerous only where what follows would start a formula, a quoted field (whose content
+// could be one) or nothing (our closing quote would then open a quoted field).
+const INNER_FIELD_START = /(;|\n|\r(?!\n))(?=[=+\-@\t\r"]|$)/g;
 
 /**
- * One text cell: a leading `'` if the value starts like a formula (OWASP "CSV Injection",
- * CWE-1236: = + - @ tab CR), then RFC 4180 quoting when the value holds a comma, quote, CR or LF
- * (quotes doubled). Otherwise the value exactly.
+ * One text cell: a `'` before each place a spreadsheet could start a formula, that is at the
+ * start of the value if it starts like one (= + - @ tab CR), and after every semicolon or line
+ * break inside it that is followed by one of those, a double quote, or the end of the value
+ * (docs/export.md says exactly what changes). Then RFC 4180 quoting when the value holds a
+ * comma, quote, CR or LF (quotes doubled). Otherwise the value exactly.
  */
 function textCell(value: string): string {
   let text = value;
-  const first = text.charCodeAt(0);
-  // = + - @ tab CR
-  if (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) text = `'${text}`;
+  if (HAS_INNER_BREAK.test(text)) text = text.replace(INNER_FIELD_START, "$1'");
+  if (FORMULA_START.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

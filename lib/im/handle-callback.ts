@@ -102,6 +102,8 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
   ] as const) {
     if (value && value.length > MAX_PARAM_LENGTH)
       throw new Refusal(400, `${name} is longer than ${MAX_PARAM_LENGTH} characters`, "refused:params");
+    // Shown on the dashboard and exported: no control characters (IM sends none).
+    if (value && /\p{Cc}/u.test(value)) throw new Refusal(400, `${name} contains a control character`, "refused:params");
   }
 
   let text: string;
