@@ -8,6 +8,7 @@ import { userHref } from "@/components/recalls-table";
 import { EmptyState, ErrorState, LoadingState, Panel } from "@/components/states";
 import { TimeRangePicker } from "@/components/time-range-picker";
 import { Timestamp } from "@/components/timestamp";
+import { UserText } from "@/components/user-id";
 import { fetchJson, queryString } from "@/lib/client/api";
 import { overviewParams } from "@/lib/client/search-params";
 import type { Overview } from "@/lib/overview";
@@ -119,7 +120,7 @@ function OverviewPanels({ data }: { data: Overview }) {
                 return (
                   <li key={p.platform ?? ""}>
                     <div className="flex justify-between gap-2">
-                      <span>{p.platform ?? "not reported"}</span>
+                      <span>{p.platform === null ? "not reported" : <UserText value={p.platform} />}</span>
                       <span className="tabular-nums">
                         {p.recalls.toLocaleString("en-US")} ({share.toFixed(share < 10 ? 1 : 0)}%)
                       </span>
@@ -166,7 +167,7 @@ function OverviewPanels({ data }: { data: Overview }) {
                     <span className="break-all">
                       <span className="mr-2 text-slate-400 tabular-nums">{i + 1}.</span>
                       <Link href={userHref(u.userId)} className={link}>
-                        {u.userId}
+                        <UserText value={u.userId} />
                       </Link>
                     </span>
                     <span className="whitespace-nowrap tabular-nums" title={`${u.recalls} recalls ${what}`}>

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { Timestamp } from "@/components/timestamp";
+import { UserText } from "@/components/user-id";
 import type { RecallItem } from "@/lib/recalls/list";
 
 export function userHref(userId: string): string {
@@ -65,19 +66,23 @@ export function RecallsTable({ items, caption, freshIds }: { items: RecallItem[]
               </td>
               <td className={`${td} max-w-48 break-all`}>
                 <Link href={userHref(r.fromAccount)} className={link}>
-                  {r.fromAccount}
+                  <UserText value={r.fromAccount} />
                 </Link>
               </td>
               <td className={`${td} max-w-48 break-all`}>
                 <Link href={userHref(r.toAccount)} className={link}>
-                  {r.toAccount}
+                  <UserText value={r.toAccount} />
                 </Link>
               </td>
-              <td className={`${td} max-w-56 break-all font-mono text-xs`}>{r.msgKey}</td>
+              <td className={`${td} max-w-56 break-all font-mono text-xs`}>
+                <UserText value={r.msgKey} />
+              </td>
               <td className={`${td} text-right tabular-nums`}>{r.unreadMsgNum ?? "—"}</td>
-              <td className={td}>{r.optPlatform ?? "—"}</td>
-              <td className={`${td} font-mono text-xs`}>{r.clientIp ?? "—"}</td>
-              <td className={`${td} font-mono text-xs`}>{r.sdkAppId}</td>
+              <td className={td}>{r.optPlatform === null ? "—" : <UserText value={r.optPlatform} />}</td>
+              <td className={`${td} font-mono text-xs`}>{r.clientIp === null ? "—" : <UserText value={r.clientIp} />}</td>
+              <td className={`${td} font-mono text-xs`}>
+                <UserText value={r.sdkAppId} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,3 +1,4 @@
+import { UserText } from "@/components/user-id";
 import type { ReceiverStatus } from "@/lib/receiver-status";
 
 function Time({ at }: { at: Date | null }) {
@@ -55,8 +56,12 @@ export function ReceiverStatusPanel({ status, callbackUrl }: { status: ReceiverS
           <tbody>
             {status.commands.map((c) => (
               <tr key={`${c.sdkAppId}/${c.command}`} className="border-t border-slate-100 dark:border-slate-800">
-                <td className="py-1 pr-4 font-mono">{c.sdkAppId}</td>
-                <td className="py-1 pr-4 font-mono">{c.command}</td>
+                <td className="py-1 pr-4 font-mono">
+                  <UserText value={c.sdkAppId} />
+                </td>
+                <td className="py-1 pr-4 font-mono">
+                  <UserText value={c.command} />
+                </td>
                 <td className="py-1 pr-4 text-right tabular-nums">{c.count.toLocaleString("en-US")}</td>
                 <td className="py-1">
                   <Time at={c.lastReceivedAt} />

@@ -2,6 +2,7 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { AXIS_TICK, ChartTooltip, COLORS } from "@/components/chart-tooltip";
 import { Timestamp } from "@/components/timestamp";
+import { UserText } from "@/components/user-id";
 import { formatAxisTime, useTimeZoneMode } from "@/lib/client/time-zone";
 
 type Point = { at: string; unreadMsgNum: number };
@@ -61,15 +62,25 @@ export function UnreadTrendChart({
         </ResponsiveContainer>
       </div>
       <figcaption className="text-sm text-slate-500 dark:text-slate-400" data-testid="unread-caption">
-        {sampled
-          ? `${sampled.recalls.toLocaleString("en-US")} recalls received by ${userId} in this range, too many to draw each: every point is the last unread count reported in its ${sliceLength(sampled.sliceMs)} slice. Narrow the range to see every report.`
-          : `${points.length.toLocaleString("en-US")} unread ${points.length === 1 ? "count" : "counts"} reported for ${userId} in this range`}
+        {sampled ? (
+          <>
+            {sampled.recalls.toLocaleString("en-US")} recalls received by <UserText value={userId} /> in this range, too many to draw each:
+            every point is the last unread count reported in its {sliceLength(sampled.sliceMs)} slice. Narrow the range to see every report.
+          </>
+        ) : (
+          <>
+            {points.length.toLocaleString("en-US")} unread {points.length === 1 ? "count" : "counts"} reported for{" "}
+            <UserText value={userId} /> in this range
+          </>
+        )}
       </figcaption>
       <details className="text-sm">
         <summary className="focus-ring cursor-pointer rounded text-sky-700 dark:text-sky-400">Show the points as a table</summary>
         <div className="mt-2 max-h-72 overflow-auto">
           <table className="text-left" data-testid="unread-points">
-            <caption className="sr-only">Unread count of {userId} reported with each recall received</caption>
+            <caption className="sr-only">
+              Unread count of <UserText value={userId} /> reported with each recall received
+            </caption>
             <thead>
               <tr>
                 <th scope="col" className="pr-6 font-medium">

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { UserText } from "@/components/user-id";
 import { getDb } from "@/lib/db/client";
 import { type ExportManifest, listExports, verifyExportLog } from "@/lib/export/export-log";
 import { exportsListQuerySchema } from "@/lib/export/export-query";
@@ -26,9 +27,16 @@ function Time({ iso }: { iso: string | null }) {
   );
 }
 
-function filtersText(filters: Record<string, unknown>): string {
+// Filter values are user IDs, MsgKeys and the like: shown through UserText like everywhere else.
+function FiltersText({ filters }: { filters: Record<string, unknown> }) {
   const entries = Object.entries(filters);
-  return entries.length ? entries.map(([k, v]) => `${k}=${String(v)}`).join(", ") : "none (every recall)";
+  if (entries.length === 0) return "none (every recall)";
+  return entries.map(([k, v], i) => (
+    <span key={k}>
+      {i > 0 ? ", " : ""}
+      {k}=<UserText value={String(v)} />
+    </span>
+  ));
 }
 
 function Manifest({ m }: { m: ExportManifest }) {
@@ -60,7 +68,9 @@ function Manifest({ m }: { m: ExportManifest }) {
         </div>
         <div className={row}>
           <dt className={dt}>Filters</dt>
-          <dd className="break-all font-mono">{filtersText(m.filters)}</dd>
+          <dd className="break-all font-mono">
+            <FiltersText filters={m.filters} />
+          </dd>
         </div>
         <div className={row}>
           <dt className={dt}>Started / finished</dt>
@@ -70,7 +80,9 @@ function Manifest({ m }: { m: ExportManifest }) {
         </div>
         <div className={row}>
           <dt className={dt}>Requested by</dt>
-          <dd className="font-mono">{m.requestedBy}</dd>
+          <dd className="font-mono">
+            <UserText value={m.requestedBy} />
+          </dd>
         </div>
         <div className={row}>
           <dt className={dt}>Snapshot</dt>

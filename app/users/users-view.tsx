@@ -10,6 +10,7 @@ import { Sparkline } from "@/components/sparkline";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { TimeRangePicker } from "@/components/time-range-picker";
 import { Timestamp } from "@/components/timestamp";
+import { UserText, visibleText } from "@/components/user-id";
 import { fetchJson, queryString } from "@/lib/client/api";
 import { type UserSort, userListParams } from "@/lib/client/search-params";
 import { useRecallStream } from "@/lib/client/use-recall-stream";
@@ -179,7 +180,7 @@ export function UsersView() {
                         href={userHref(u.userId)}
                         className="focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
                       >
-                        {u.userId}
+                        <UserText value={u.userId} />
                       </Link>
                     </td>
                     <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsSent">
@@ -194,7 +195,7 @@ export function UsersView() {
                     <td className="px-3 py-1.5">
                       <Timestamp value={u.lastRecallAt} />
                     </td>
-                    <td className="px-3 py-1.5 font-mono text-xs">{u.sdkAppId ?? "—"}</td>
+                    <td className="px-3 py-1.5 font-mono text-xs">{u.sdkAppId === null ? "—" : <UserText value={u.sdkAppId} />}</td>
                     <td className="px-3 py-1.5">
                       <UserSparkline userId={u.userId} values={sparklines.data?.get(u.userId)} failed={Boolean(sparklines.error)} />
                     </td>
@@ -264,8 +265,8 @@ function UserSparkline({ userId, values, failed }: { userId: string; values: (nu
       values={values}
       label={
         latest === undefined
-          ? `No unread counts reported for ${userId} in this range`
-          : `Unread count of ${userId} over the range, latest ${latest}`
+          ? `No unread counts reported for ${visibleText(userId)} in this range`
+          : `Unread count of ${visibleText(userId)} over the range, latest ${latest}`
       }
     />
   );

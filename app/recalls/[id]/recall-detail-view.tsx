@@ -5,6 +5,7 @@ import useSWR from "swr";
 import { userHref } from "@/components/recalls-table";
 import { ErrorState, LoadingState } from "@/components/states";
 import { Timestamp } from "@/components/timestamp";
+import { UserText } from "@/components/user-id";
 import { ApiError, fetchJson } from "@/lib/client/api";
 import type { RecallDetail } from "@/lib/recalls/list";
 
@@ -47,38 +48,49 @@ function RecallDetails({ recall: r, back }: { recall: RecallDetail; back: ReactN
     [
       "Sender",
       <Link key="f" href={userHref(r.fromAccount)} className={link}>
-        {r.fromAccount}
+        <UserText value={r.fromAccount} />
       </Link>,
     ],
     [
       "Recipient",
       <Link key="t" href={userHref(r.toAccount)} className={link}>
-        {r.toAccount}
+        <UserText value={r.toAccount} />
       </Link>,
     ],
     [
       "MsgKey",
       <span key="m" className="break-all font-mono">
-        {r.msgKey}
+        <UserText value={r.msgKey} />
       </span>,
     ],
     ["Recipient's unread count after the recall", r.unreadMsgNum ?? "not sent by IM"],
     [
       "Platform",
-      r.optPlatform
-        ? `${r.optPlatform}${r.optPlatformRaw && r.optPlatformRaw !== r.optPlatform ? ` (sent as "${r.optPlatformRaw}")` : ""}`
-        : "—",
+      r.optPlatform ? (
+        <span key="p">
+          <UserText value={r.optPlatform} />
+          {r.optPlatformRaw && r.optPlatformRaw !== r.optPlatform ? (
+            <>
+              {" "}
+              (sent as "<UserText value={r.optPlatformRaw} />
+              ")
+            </>
+          ) : null}
+        </span>
+      ) : (
+        "—"
+      ),
     ],
     [
       "Client IP",
       <span key="i" className="font-mono">
-        {r.clientIp ?? "—"}
+        {r.clientIp === null ? "—" : <UserText value={r.clientIp} />}
       </span>,
     ],
     [
       "App (SDKAppID)",
       <span key="a" className="font-mono">
-        {r.sdkAppId}
+        <UserText value={r.sdkAppId} />
       </span>,
     ],
   ];
@@ -96,7 +108,7 @@ function RecallDetails({ recall: r, back }: { recall: RecallDetail; back: ReactN
       </dl>
       <p className="text-sm">
         <Link href={`/recalls?from=${encodeURIComponent(r.fromAccount)}&to=${encodeURIComponent(r.toAccount)}`} className={link}>
-          Other recalls from {r.fromAccount} to {r.toAccount}
+          Other recalls from <UserText value={r.fromAccount} /> to <UserText value={r.toAccount} />
         </Link>
       </p>
     </div>

@@ -1,3 +1,4 @@
+import { visibleText } from "@/components/user-id";
 import { UserView } from "./user-view";
 
 /** Next hands dynamic segments over still percent-encoded for non-ASCII; a bare "%" must survive too. */
@@ -10,7 +11,7 @@ function decodeSegment(segment: string): string {
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ userId: string }> }) {
-  return { title: `${decodeSegment((await params).userId)} · Recall Monitor` };
+  return { title: `${visibleText(decodeSegment((await params).userId))} · Recall Monitor` };
 }
 
 export default async function UserPage({

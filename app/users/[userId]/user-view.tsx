@@ -9,6 +9,7 @@ import { userHref } from "@/components/recalls-table";
 import { EmptyState, ErrorState, LoadingState, Panel } from "@/components/states";
 import { TimeRangePicker } from "@/components/time-range-picker";
 import { UnreadTrendChart } from "@/components/unread-trend-chart";
+import { UserText, visibleText } from "@/components/user-id";
 import { fetchJson, queryString } from "@/lib/client/api";
 import { BUCKETS, defaultBucket, userPageParams } from "@/lib/client/search-params";
 import type { UserCounterparts, UserTrend } from "@/lib/users/trend";
@@ -36,7 +37,7 @@ export function UserView({ userId }: { userId: string }) {
         </Link>
       </p>
       <h1 className="break-all text-2xl font-semibold">
-        User <span className="font-mono">{userId}</span>
+        User <UserText value={userId} className="font-mono" />
       </h1>
       <section
         aria-label="Time range"
@@ -70,7 +71,9 @@ export function UserView({ userId }: { userId: string }) {
           ) : !trend.data ? (
             <LoadingState label="Loading the trend…" />
           ) : trend.data.unread.length === 0 ? (
-            <EmptyState>No recall received by {userId} in this range reported an unread count.</EmptyState>
+            <EmptyState>
+              No recall received by <UserText value={userId} /> in this range reported an unread count.
+            </EmptyState>
           ) : (
             <UnreadTrendChart userId={userId} points={trend.data.unread} sampled={trend.data.unreadSampled} />
           )}
@@ -81,7 +84,9 @@ export function UserView({ userId }: { userId: string }) {
           ) : !trend.data ? (
             <LoadingState />
           ) : trend.data.buckets.every((b) => b.sent === 0 && b.received === 0) ? (
-            <EmptyState>No recalls sent or received by {userId} in this range.</EmptyState>
+            <EmptyState>
+              No recalls sent or received by <UserText value={userId} /> in this range.
+            </EmptyState>
           ) : (
             <RecallBarsChart
               data={trend.data.buckets}
@@ -90,7 +95,7 @@ export function UserView({ userId }: { userId: string }) {
                 { key: "received", name: "Received" },
               ]}
               unit={trend.data.bucket}
-              caption={`Recalls ${userId} sent and received per ${trend.data.bucket} (UTC ${trend.data.bucket === "day" ? "days" : "hours"})`}
+              caption={`Recalls ${visibleText(userId)} sent and received per ${trend.data.bucket} (UTC ${trend.data.bucket === "day" ? "days" : "hours"})`}
               testId="user-buckets"
             />
           )}
@@ -103,21 +108,25 @@ export function UserView({ userId }: { userId: string }) {
         ) : !counterparts.data ? (
           <LoadingState />
         ) : counterparts.data.items.length === 0 ? (
-          <EmptyState>{userId} exchanged no recalls with anyone in this range.</EmptyState>
+          <EmptyState>
+            <UserText value={userId} /> exchanged no recalls with anyone in this range.
+          </EmptyState>
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full text-sm" data-testid="counterparts">
-              <caption className="sr-only">Users {userId} exchanges recalls with most</caption>
+              <caption className="sr-only">
+                Users <UserText value={userId} /> exchanges recalls with most
+              </caption>
               <thead className="text-slate-500 dark:text-slate-400">
                 <tr>
                   <th scope="col" className="py-1 pr-4 text-left font-medium">
                     User
                   </th>
                   <th scope="col" className="py-1 pr-4 text-right font-medium">
-                    Recalled by {userId}
+                    Recalled by <UserText value={userId} />
                   </th>
                   <th scope="col" className="py-1 pr-4 text-right font-medium">
-                    Recalled to {userId}
+                    Recalled to <UserText value={userId} />
                   </th>
                   <th scope="col" className="py-1 text-right font-medium">
                     Total
@@ -129,7 +138,7 @@ export function UserView({ userId }: { userId: string }) {
                   <tr key={c.userId} className="border-t border-slate-100 dark:border-slate-800">
                     <td className="break-all py-1 pr-4">
                       <Link href={userHref(c.userId)} className={link}>
-                        {c.userId}
+                        <UserText value={c.userId} />
                       </Link>
                     </td>
                     <td className="py-1 pr-4 text-right tabular-nums">{c.sent}</td>
@@ -145,12 +154,12 @@ export function UserView({ userId }: { userId: string }) {
 
       <section aria-labelledby="log-heading" className="space-y-3">
         <h2 id="log-heading" className="text-lg font-semibold">
-          Recalls sent or received by {userId}
+          Recalls sent or received by <UserText value={userId} />
         </h2>
         <RecallLog
           filters={logFilters}
-          caption={`Recalls sent or received by ${userId}, newest first`}
-          emptyText={`No recalls sent or received by ${userId}${since || until ? " in this range" : ""}.`}
+          caption={`Recalls sent or received by ${visibleText(userId)}, newest first`}
+          emptyText={`No recalls sent or received by ${visibleText(userId)}${since || until ? " in this range" : ""}.`}
           actions={<ExportCsvButton search={queryString(logFilters)} />}
         />
       </section>
