@@ -23,11 +23,12 @@ async function rowsFor(msgKey: string) {
 describe("recall identity (defect 1)", () => {
   it("never answers OK for a recall it does not store, whatever U+0000 does to the fields", async () => {
     const msgKey = `nul_${Date.now()}`;
-    const pairs = [
-      { From_Account: "n1\u0000x", To_Account: "y" },
-      { From_Account: "n1", To_Account: "x\u0000y" },
-    ];
-    const sent = Array.from({ length: 20 }, (_, i) => pairs[i % 2] ?? pairs[0]);
+    // Pairs whose fields differ only in where the U+0000 falls, all concurrent so that twins
+    // share a batch: (n1\0x -> y) and (n1 -> x\0y), (n2\0x -> y) and (n2 -> x\0y), ...
+    const sent = Array.from({ length: 50 }, (_, i) => [
+      { From_Account: `n${i}\u0000x`, To_Account: "y" },
+      { From_Account: `n${i}`, To_Account: "x\u0000y" },
+    ]).flat();
     const answers = await Promise.all(sent.map((ids) => post(callbackUrl(app.url), recallBody({ ...ids, MsgKey: msgKey }))));
     const rows = await rowsFor(msgKey);
     // What a user relies on: every recall answered OK is in the log, exactly once.
