@@ -1,6 +1,9 @@
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 
+/** The overview lists this many commands, busiest first; the rest are summed in one row. */
+export const RECEIVER_STATUS_COMMANDS = 20;
+
 /** What the overview shows about the callback receiver: is it set up, and is IM calling it. */
 export async function getReceiverStatus() {
   const db = await getDb();
