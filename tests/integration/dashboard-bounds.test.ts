@@ -27,12 +27,15 @@ async function expectStillUp() {
 }
 
 describe("absurd ranges", () => {
-  it("answer 400 naming since for a trend from year 0000 to 9999, in hours or days, and the server stays up", async () => {
-    for (const bucket of ["hour", "day"]) {
+  it("answer 400 for a trend from year 0000 to 9999, naming bucket in hours and since in days, and the server stays up", async () => {
+    for (const [bucket, parameter] of [
+      ["hour", "bucket"],
+      ["day", "since"],
+    ]) {
       const res = await apiJson<ApiErrorJson>(app, `/api/users/alice/trend?since=0000-01-01&until=9999-12-31&bucket=${bucket}`);
       expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ code: "invalid_parameter", parameter: "since" });
-      expect(res.body.error.message).toMatch(/5,000|5000/);
+      expect(res.body.error).toMatchObject({ code: "invalid_parameter", parameter });
+      expect(res.body.error.message).toContain("5,000");
     }
     await expectStillUp();
   });
@@ -76,7 +79,9 @@ describe("GET /api/unread-sparklines at its limits", () => {
     const users = Array.from({ length: 100 }, (_, i) => `spark-${String(i).padStart(3, "0")}`);
     await storeTestRecalls(
       db,
-      users.map((to, i) => newRecall({ fromAccount: "spark-sender", toAccount: to, unreadMsgNum: i + 1, receivedAt: new Date(D + 60_000) })),
+      users.map((to, i) =>
+        newRecall({ fromAccount: "spark-sender", toAccount: to, unreadMsgNum: i + 1, receivedAt: new Date(D + 60_000) }),
+      ),
     );
     const query = new URLSearchParams(users.map((u) => ["user", u]));
     query.set("points", "200");

@@ -8,7 +8,11 @@ export function apiFetch(app: Pick<TestApp, "url">, path: string, init?: Request
 }
 
 /** Status and parsed JSON body; fails with the body's start when the answer is not JSON. */
-export async function apiJson<T = unknown>(app: Pick<TestApp, "url">, path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+export async function apiJson<T = unknown>(
+  app: Pick<TestApp, "url">,
+  path: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: T }> {
   const res = await apiFetch(app, path, init);
   const text = await res.text();
   try {
