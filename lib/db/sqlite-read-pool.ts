@@ -28,7 +28,7 @@ import {
   type SqlQuery,
   type SqlResultSet,
 } from "@prisma/driver-adapter-utils";
-import { UnavailableError } from "@/lib/api/errors";
+import { ReadBudgetError } from "@/lib/db/query-budget";
 
 type ReadWorkerData = { file: string; busyTimeoutMs: number };
 type ReadJob = { id: number; sql: string; args: unknown[] };
@@ -102,9 +102,9 @@ export class SqliteReadPool {
 
   /** Rows of one statement, as arrays in SELECT order with the columns' declared types. */
   run(sql: string, args: unknown[]): Promise<RawResult> {
-    if (this.closed) return Promise.reject(new UnavailableError("the database connection is closed"));
+    if (this.closed) return Promise.reject(new ReadBudgetError("read_pool_closed", "the database connection is closed"));
     if (this.queue.length >= this.options.maxQueued) {
-      return Promise.reject(new UnavailableError("the dashboard is busy: too many queries are waiting; retry shortly"));
+      return Promise.reject(new ReadBudgetError("read_queue_full", "the dashboard is busy: too many queries are waiting; retry shortly"));
     }
     return new Promise<RawResult>((resolve, reject) => {
       const pending: Pending = {
@@ -114,7 +114,12 @@ export class SqliteReadPool {
         settled: false,
         timer: setTimeout(() => {
           this.settle(pending, () =>
-            reject(new UnavailableError(`the query took longer than its ${this.options.budgetMs} ms budget; narrow the range or filters`)),
+            reject(
+              new ReadBudgetError(
+                "read_budget_exceeded",
+                `the query took longer than its ${this.options.budgetMs} ms budget; narrow the range or filters`,
+              ),
+            ),
           );
           const queued = this.queue.indexOf(pending);
           if (queued >= 0) this.queue.splice(queued, 1);
@@ -128,7 +133,8 @@ export class SqliteReadPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) this.settle(p, () => p.reject(new UnavailableError("the database connection is closed")));
+    for (const p of this.queue.splice(0))
+      this.settle(p, () => p.reject(new ReadBudgetError("read_pool_closed", "the database connection is closed")));
     await Promise.all(this.slots.map((s) => s?.worker.terminate()));
     this.slots = this.slots.map(() => undefined);
   }

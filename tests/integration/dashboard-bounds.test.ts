@@ -27,17 +27,25 @@ async function expectStillUp() {
 }
 
 describe("absurd ranges", () => {
-  it("answer 400 for a trend from year 0000 to 9999, naming bucket in hours and since in days, and the server stays up", async () => {
+  it("answer 400 for a trend from year 0001 to 9999, naming bucket in hours and since in days, and the server stays up", async () => {
     for (const [bucket, parameter] of [
       ["hour", "bucket"],
       ["day", "since"],
     ]) {
-      const res = await apiJson<ApiErrorJson>(app, `/api/users/alice/trend?since=0000-01-01&until=9999-12-31&bucket=${bucket}`);
+      const res = await apiJson<ApiErrorJson>(app, `/api/users/alice/trend?since=0001-01-01&until=9999-12-31&bucket=${bucket}`);
       expect(res.status).toBe(400);
       expect(res.body.error).toMatchObject({ code: "invalid_parameter", parameter });
       expect(res.body.error.message).toContain("5,000");
     }
     await expectStillUp();
+  });
+
+  it("answer 400 naming since for year 0000, which PostgreSQL cannot hold", async () => {
+    for (const path of ["/api/users/alice/trend?since=0000-01-01&until=9999-12-31", "/api/recalls?since=0000-01-01"]) {
+      const res = await apiJson<ApiErrorJson>(app, path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "invalid_parameter", parameter: "since" });
+    }
   });
 
   it("answer 400 naming bucket when the range fits as days but not as hours", async () => {
@@ -50,14 +58,14 @@ describe("absurd ranges", () => {
   });
 
   it("answer 400 naming since on the overview", async () => {
-    const res = await apiJson<ApiErrorJson>(app, "/api/overview?since=0000-01-01&until=9999-12-31&bucket=day");
+    const res = await apiJson<ApiErrorJson>(app, "/api/overview?since=0001-01-01&until=9999-12-31&bucket=day");
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: "invalid_parameter", parameter: "since" });
     await expectStillUp();
   });
 
   it("are answered normally where the answer's size does not follow the range", async () => {
-    const range = "since=0000-01-01&until=9999-12-31";
+    const range = "since=0001-01-01&until=9999-12-31";
     for (const path of [
       `/api/recalls?${range}`,
       `/api/users?${range}`,
