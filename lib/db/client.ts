@@ -60,13 +60,25 @@ async function connect(database: Config["database"], role: PostgresPoolRole = "r
   return client;
 }
 
-/**
- * A Prisma client whose queries run on read-only SQLite connections in worker threads
- * (lib/db/sqlite-read-pool.ts). Nothing is opened until the first query.
- */
+// One read pool per SQLite file and process, kept across Next.js dev reloads: the dashboard's
+// Prisma client and the CSV export share its threads.
+const poolHolder = globalThis as unknown as { recallMonitorReadPools?: Map<string, SqliteReadPool> };
+poolHolder.recallMonitorReadPools ??= new Map();
+const pools = poolHolder.recallMonitorReadPools;
+
+/** The worker threads that read `file` for the dashboard (lib/db/sqlite-read-pool.ts). Nothing opens until the first query. */
+export function sqliteReadPoolFor(file: string): SqliteReadPool {
+  let pool = pools.get(file);
+  if (!pool) {
+    pool = new SqliteReadPool({ file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, ...SQLITE_READ_POOL });
+    pools.set(file, pool);
+  }
+  return pool;
+}
+
+/** A Prisma client whose queries run on the read pool's threads. */
 function connectSqliteReader(database: Extract<Config["database"], { dialect: "sqlite" }>): Db {
-  const pool = new SqliteReadPool({ file: database.file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, ...SQLITE_READ_POOL });
-  return new SqliteClient({ adapter: sqliteReadPoolAdapter(pool) });
+  return new SqliteClient({ adapter: sqliteReadPoolAdapter(sqliteReadPoolFor(database.file)) });
 }
 
 // One client per role and process, kept across Next.js dev reloads. A failed connection attempt

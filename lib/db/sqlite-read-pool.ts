@@ -131,6 +131,7 @@ export class SqliteReadPool {
     });
   }
 
+  /** Stops the threads; queries asked after this are refused. */
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0))

@@ -97,7 +97,7 @@ function sqlitePages(file: string, filters: RecallFilters, snapshotMaxId: number
   const reader = openSqliteReader(file);
   return {
     async next(after) {
-      const raw = reader.all(pageSql(filters, snapshotMaxId, after));
+      const raw = await reader.all(pageSql(filters, snapshotMaxId, after));
       // Columns in COLUMNS order.
       const rows = raw.map(
         (r): CsvRecall => ({
