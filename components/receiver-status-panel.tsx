@@ -68,6 +68,15 @@ export function ReceiverStatusPanel({ status, callbackUrl }: { status: ReceiverS
                 </td>
               </tr>
             ))}
+            {status.otherCommands ? (
+              <tr className="border-t border-slate-100 text-slate-500 dark:border-slate-800 dark:text-slate-400">
+                <td className="py-1 pr-4" colSpan={2}>
+                  {`${status.otherCommands.commands.toLocaleString("en-US")} other commands`}
+                </td>
+                <td className="py-1 pr-4 text-right tabular-nums">{status.otherCommands.count.toLocaleString("en-US")}</td>
+                <td className="py-1" />
+              </tr>
+            ) : null}
           </tbody>
         </table>
       ) : (

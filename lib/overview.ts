@@ -3,9 +3,9 @@
 // the range holds all the data there is), and whether IM is still calling us (callback_counts).
 // Ranges count the whole UTC hours they overlap.
 import { z } from "zod";
-import { InvalidParameterError } from "@/lib/api/errors";
 import { config } from "@/lib/config";
 import { type Db, Prisma } from "@/lib/db/client";
+import { checkBucketCount } from "@/lib/db/time-slices";
 import { toDate, toNullableDate, toNumber } from "@/lib/db/values";
 import { hourStart } from "@/lib/recalls/aggregates";
 import { dateRangeShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
@@ -16,7 +16,6 @@ const DAY_MS = 24 * HOUR_MS;
 export const DEFAULT_OVERVIEW_HOURS = 24;
 /** Ranges longer than this are charted per day unless `bucket` says otherwise. */
 const HOURLY_UP_TO_MS = 3 * DAY_MS;
-const MAX_BUCKETS = 5_000;
 export const TOP_USERS = 10;
 
 export const overviewQuerySchema = z
@@ -41,10 +40,8 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
   const since = query.since ?? new Date(until.getTime() - DEFAULT_OVERVIEW_HOURS * HOUR_MS);
   const bucket = query.bucket ?? (until.getTime() - since.getTime() <= HOURLY_UP_TO_MS ? "hour" : "day");
   const size = bucket === "day" ? DAY_MS : HOUR_MS;
+  checkBucketCount(since, until, bucket);
   const first = Math.floor(since.getTime() / size) * size;
-  if ((until.getTime() - first) / size > MAX_BUCKETS) {
-    throw new InvalidParameterError("bucket", "bucket: too many hours for one chart; use bucket=day or a shorter range");
-  }
   const fromHour = hourStart(since);
   const app = query.sdkAppId !== undefined ? Prisma.sql`AND sdk_app_id = ${query.sdkAppId}` : Prisma.empty;
 

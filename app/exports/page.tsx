@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { UserText } from "@/components/user-id";
-import { getDb } from "@/lib/db/client";
+import { getReadDb } from "@/lib/db/client";
 import { type ExportManifest, listExports, verifyExportLog } from "@/lib/export/export-log";
 import { exportsListQuerySchema } from "@/lib/export/export-query";
 
@@ -113,7 +113,7 @@ function Manifest({ m }: { m: ExportManifest }) {
 export default async function ExportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = await searchParams;
   const parsed = exportsListQuerySchema.safeParse({ cursor: typeof raw.cursor === "string" ? raw.cursor : undefined });
-  const db = await getDb();
+  const db = await getReadDb();
   const [page, chain] = await Promise.all([listExports(db, parsed.success ? parsed.data : { limit: 20 }), verifyExportLog(db)]);
 
   return (

@@ -1,7 +1,7 @@
 // Errors the dashboard's data functions throw on purpose. `apiRoute` turns each into its HTTP
 // status and a machine-readable code; anything else is an unexpected 500.
 
-export type ApiErrorCode = "invalid_parameter" | "not_found" | "internal_error";
+export type ApiErrorCode = "invalid_parameter" | "not_found" | "unavailable" | "internal_error";
 
 export class ApiError extends Error {
   constructor(
@@ -26,5 +26,13 @@ export class NotFoundError extends ApiError {
   override name = "NotFoundError";
   constructor(message: string) {
     super(404, "not_found", message);
+  }
+}
+
+/** The dashboard cannot answer now (its reads are saturated or over their time budget); retry later. */
+export class UnavailableError extends ApiError {
+  override name = "UnavailableError";
+  constructor(message: string) {
+    super(503, "unavailable", message);
   }
 }

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { jsonError } from "@/lib/api/response";
+import { unavailableFor } from "@/lib/db/query-budget";
 import { errorId, log } from "@/lib/log";
 
 type RouteContext<P> = { params: Promise<P> };
@@ -18,7 +19,9 @@ export function apiRoute<P = Record<string, never>>(handler: Handler<P>) {
   };
 }
 
-export function errorResponse(error: unknown, request: Request): Response {
+export function errorResponse(caught: unknown, request: Request): Response {
+  // A query over its time budget (or refused for load) is a 503, not a bug.
+  const error = unavailableFor(caught) ?? caught;
   if (error instanceof z.ZodError) {
     const issue = error.issues[0];
     const parameter = issue?.path.length ? String(issue.path[0]) : undefined;

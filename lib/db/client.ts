@@ -8,6 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { type Config, config } from "@/lib/config";
 import { PrismaClient as PostgresClient } from "@/lib/db/generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/lib/db/generated/sqlite/client";
+import { SqliteReadPool, sqliteReadPoolAdapter } from "@/lib/db/sqlite-read-pool";
 
 export { Prisma } from "@/lib/db/generated/sqlite/client";
 export type Db = SqliteClient;
@@ -15,17 +16,33 @@ export type Db = SqliteClient;
 // How long a write may wait for a lock held by another process before failing. Short, because
 // IM gives up on a callback after 2 s and better-sqlite3 waits synchronously.
 const SQLITE_BUSY_TIMEOUT_MS = 250;
-const POSTGRES_TIMEOUT_MS = 1_500;
 
-async function connect(database: Config["database"]): Promise<Db> {
+/**
+ * Who a PostgreSQL pool serves. The receiver has a pool of its own, so that dashboard queries and
+ * exports can never hold every connection while a callback waits for one, and each pool has the
+ * timeouts its work needs: the receiver's fail well inside IM's 2 s; the dashboard's bound each
+ * query's cost (an export is many short page queries, each under the same limit).
+ */
+const POSTGRES_POOLS = {
+  receiver: { statementTimeoutMs: 1_500, lockTimeoutMs: 1_500, connectionTimeoutMs: 1_500, max: 10 },
+  dashboard: { statementTimeoutMs: 5_000, lockTimeoutMs: 1_500, connectionTimeoutMs: 3_000, max: 10 },
+} as const;
+export type PostgresPoolRole = keyof typeof POSTGRES_POOLS;
+
+/** The dashboard's SQLite reads: threads, per-query budget (queue wait included), queue bound. */
+export const SQLITE_READ_POOL = { size: 2, budgetMs: 5_000, maxQueued: 256 } as const;
+
+async function connect(database: Config["database"], role: PostgresPoolRole = "receiver"): Promise<Db> {
   if (database.dialect === "postgresql") {
+    const pool = POSTGRES_POOLS[role];
     const adapter = new PrismaPg({
       connectionString: database.url,
-      connectionTimeoutMillis: POSTGRES_TIMEOUT_MS,
-      // A locked table or a stalled server fails the request instead of hanging past IM's timeout.
-      statement_timeout: POSTGRES_TIMEOUT_MS,
-      lock_timeout: POSTGRES_TIMEOUT_MS,
-      max: 10,
+      connectionTimeoutMillis: pool.connectionTimeoutMs,
+      // A locked table or a stalled server fails the request instead of hanging.
+      statement_timeout: pool.statementTimeoutMs,
+      lock_timeout: pool.lockTimeoutMs,
+      max: pool.max,
+      application_name: `recall-monitor-${role}`,
     });
     // Both generated clients come from the same models; only provider-specific filter options
     // (none of which we use) differ in their types.
@@ -43,19 +60,70 @@ async function connect(database: Config["database"]): Promise<Db> {
   return client;
 }
 
-// One client per process, kept across Next.js dev reloads. A failed connection attempt is not
-// cached, so the app recovers by itself once the database is back.
-const holder = globalThis as unknown as { recallMonitorDb?: Promise<Db> };
+// One read pool per SQLite file and process, kept across Next.js dev reloads: the dashboard's
+// Prisma client and the CSV export share its threads.
+const poolHolder = globalThis as unknown as { recallMonitorReadPools?: Map<string, SqliteReadPool> };
+poolHolder.recallMonitorReadPools ??= new Map();
+const pools = poolHolder.recallMonitorReadPools;
 
-export function getDb(): Promise<Db> {
-  if (!holder.recallMonitorDb) {
-    const pending = connect(config.database);
-    holder.recallMonitorDb = pending;
-    pending.catch(() => {
-      if (holder.recallMonitorDb === pending) holder.recallMonitorDb = undefined;
+/** The worker threads that read `file` for the dashboard (lib/db/sqlite-read-pool.ts). Nothing opens until the first query. */
+export function sqliteReadPoolFor(file: string): SqliteReadPool {
+  let pool = pools.get(file);
+  if (!pool) {
+    pool = new SqliteReadPool({ file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, ...SQLITE_READ_POOL });
+    pools.set(file, pool);
+  }
+  return pool;
+}
+
+/** A Prisma client whose queries run on the read pool's threads. */
+function connectSqliteReader(database: Extract<Config["database"], { dialect: "sqlite" }>): Db {
+  return new SqliteClient({ adapter: sqliteReadPoolAdapter(sqliteReadPoolFor(database.file)) });
+}
+
+// One client per role and process, kept across Next.js dev reloads. A failed connection attempt
+// is not cached, so the app recovers by itself once the database is back.
+type Holder = { recallMonitorDb?: Promise<Db>; recallMonitorReceiverDb?: Promise<Db>; recallMonitorReadDb?: Promise<Db> };
+const holder = globalThis as unknown as Holder;
+
+function once(key: keyof Holder, open: () => Promise<Db>): Promise<Db> {
+  let pending = holder[key];
+  if (!pending) {
+    const opening = open();
+    pending = opening;
+    holder[key] = opening;
+    opening.catch(() => {
+      if (holder[key] === opening) holder[key] = undefined;
     });
   }
-  return holder.recallMonitorDb;
+  return pending;
+}
+
+/**
+ * The read-write client for everything but the receiver and the dashboard's reads: the export
+ * log, health, scripts. On PostgreSQL it shares the dashboard's pool.
+ */
+export function getDb(): Promise<Db> {
+  return once("recallMonitorDb", () => connect(config.database, "dashboard"));
+}
+
+/**
+ * The dashboard's reads. On SQLite they run on worker threads, off the event loop that answers
+ * callbacks; on PostgreSQL, on the dashboard's pool. Read-only: writes go through getDb().
+ */
+export function getReadDb(): Promise<Db> {
+  const database = config.database;
+  if (database.dialect === "postgresql") return getDb();
+  return once("recallMonitorReadDb", async () => connectSqliteReader(database));
+}
+
+/**
+ * The receiver's client. On PostgreSQL a pool of its own with IM-sized timeouts; on SQLite the
+ * receiver writes on its own thread (lib/recalls/sqlite-writer.ts) and this is getDb().
+ */
+export function getReceiverDb(): Promise<Db> {
+  if (config.database.dialect === "sqlite") return getDb();
+  return once("recallMonitorReceiverDb", () => connect(config.database, "receiver"));
 }
 
 /** For scripts and tests that open their own client against another database. */

@@ -46,12 +46,21 @@ export async function currentMaxRecallId(db: Db): Promise<number> {
   return Number(row?.maxId ?? 0);
 }
 
-/** How many rows an export with these filters would hold if it started now. */
+/**
+ * Counting stops here: the count is asked for on every click of "Export CSV", and counting ten
+ * million rows to say "ten million" costs seconds of a reader. Past this the answer is `capped`
+ * (at least this many), which is all the button needs to ask before a large export.
+ */
+export const EXPORT_COUNT_CAP = 1_000_000;
+
+/** How many rows an export with these filters would hold if it started now (up to EXPORT_COUNT_CAP). */
 export async function countExportRows(db: Db, filters: RecallFilters) {
   const snapshotMaxId = await currentMaxRecallId(db);
   const [row] = await db.$queryRaw<{ n: number | bigint }[]>`
-    SELECT COUNT(*) AS n FROM recalls WHERE ${recallFilterSql(filters)} AND id <= ${snapshotMaxId}`;
-  return { count: Number(row?.n ?? 0), snapshotMaxId };
+    SELECT COUNT(*) AS n FROM (SELECT 1 FROM recalls WHERE ${recallFilterSql(filters)} AND id <= ${snapshotMaxId}
+      LIMIT ${EXPORT_COUNT_CAP + 1}) matching`;
+  const n = Number(row?.n ?? 0);
+  return { count: Math.min(n, EXPORT_COUNT_CAP), capped: n > EXPORT_COUNT_CAP, snapshotMaxId };
 }
 
 /** Position after the last row sent. `receivedAt` is a string when read straight from SQLite. */
@@ -88,7 +97,7 @@ function sqlitePages(file: string, filters: RecallFilters, snapshotMaxId: number
   const reader = openSqliteReader(file);
   return {
     async next(after) {
-      const raw = reader.all(pageSql(filters, snapshotMaxId, after));
+      const raw = await reader.all(pageSql(filters, snapshotMaxId, after));
       // Columns in COLUMNS order.
       const rows = raw.map(
         (r): CsvRecall => ({

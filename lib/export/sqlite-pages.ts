@@ -1,10 +1,11 @@
-// On SQLite the export reads its pages with better-sqlite3 directly, on a read-only connection of
-// its own, instead of through Prisma: Prisma's raw-query result mapping (a Date per time, an
-// object per row) made a page cost 2-3x more than the query itself (bench/export.bench.ts). The
-// SQL is the same parameterised Prisma.Sql; only the parameter and result conversions that the
-// Prisma adapter would do are done here, and the same integration tests cover both paths.
-import Database from "better-sqlite3";
-import type { Prisma } from "@/lib/db/client";
+// On SQLite the export reads its pages with better-sqlite3 directly instead of through Prisma:
+// Prisma's raw-query result mapping (a Date per time, an object per row) made a page cost 2-3x
+// more than the query itself (bench/export.bench.ts). The pages are read on the dashboard's
+// read-only worker threads (lib/db/sqlite-read-pool.ts), so that a long export never holds up
+// the event loop that answers IM callbacks. The SQL is the same parameterised Prisma.Sql; only
+// the parameter and result conversions that the Prisma adapter would do are done here, and the
+// same integration tests cover both paths.
+import { type Prisma, sqliteReadPoolFor } from "@/lib/db/client";
 
 // How @prisma/adapter-better-sqlite3 (timestampFormat "iso8601") stores a DateTime.
 const toStoredTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
@@ -21,25 +22,18 @@ export function storedTimeToIso(value: unknown): string | null {
 const toParam = (v: unknown) => (v instanceof Date ? toStoredTime(v) : typeof v === "boolean" ? Number(v) : v);
 
 export type SqliteReader = {
-  /** Rows of `query` as arrays of column values, in SELECT order. */
-  all(query: Prisma.Sql): unknown[][];
+  /** Rows of `query` as arrays of column values, in SELECT order (integers as bigint). */
+  all(query: Prisma.Sql): Promise<unknown[][]>;
   close(): void;
 };
 
 export function openSqliteReader(file: string): SqliteReader {
-  const conn = new Database(file, { readonly: true, fileMustExist: true, timeout: 5_000 });
-  const statements = new Map<string, Database.Statement>();
+  const pool = sqliteReadPoolFor(file);
   return {
-    all(query) {
-      let stmt = statements.get(query.sql);
-      if (!stmt) {
-        stmt = conn.prepare(query.sql).raw(true);
-        statements.set(query.sql, stmt);
-      }
-      return stmt.all(...query.values.map(toParam)) as unknown[][];
+    async all(query) {
+      return (await pool.run(query.sql, query.values.map(toParam))).values;
     },
-    close() {
-      if (conn.open) conn.close();
-    },
+    // The threads are shared with the dashboard and outlive one export.
+    close() {},
   };
 }

@@ -22,6 +22,11 @@ export const isoDateTime = z.string().transform((text, ctx) => {
   };
   if (!m) return invalid();
   const [, y, mo, d, h = "00", mi = "00", s = "00", zone] = m;
+  // Year 0000 is valid ISO 8601 (1 BC) and a valid JS Date, but PostgreSQL has no year 0.
+  if (y === "0000") {
+    ctx.addIssue({ code: "custom", message: "expected a year from 0001 to 9999" });
+    return z.NEVER;
+  }
   const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
     return invalid();

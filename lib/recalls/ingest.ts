@@ -1,5 +1,5 @@
 import { type Config, config } from "@/lib/config";
-import { type Db, getDb } from "@/lib/db/client";
+import { type Db, getReceiverDb } from "@/lib/db/client";
 import { CommitQueue, type WriteBatch } from "@/lib/recalls/commit-queue";
 import { notifyAfter } from "@/lib/recalls/live";
 import { sqliteBatchWriter } from "@/lib/recalls/sqlite-writer";
@@ -17,7 +17,7 @@ export function batchWriterFor(database: Config["database"], db: () => Promise<D
 
 export function ingestQueue(): CommitQueue {
   // notifyAfter wakes open live streams as soon as a batch has committed.
-  holder.recallMonitorQueue ??= new CommitQueue(notifyAfter(batchWriterFor(config.database, getDb)));
+  holder.recallMonitorQueue ??= new CommitQueue(notifyAfter(batchWriterFor(config.database, getReceiverDb)));
   return holder.recallMonitorQueue;
 }
 
@@ -30,7 +30,7 @@ export function warmUpIngest(): void {
   }
   // Connecting and the first transaction took over a second on a busy machine, longer than the
   // first callback may wait for its commit. A failure here is harmless: callbacks retry the connection.
-  void getDb()
+  void getReceiverDb()
     .then((db) => storeRecalls(db, [], []))
     .catch(() => {});
 }

@@ -2,20 +2,16 @@
 // recalls through the to_account index; sampled past MAX_UNREAD_POINTS), and recalls sent/received per hour or UTC day (from
 // user_hourly_counts; days are summed here, which works the same on both databases).
 import { z } from "zod";
-import { InvalidParameterError } from "@/lib/api/errors";
 import { type Db, Prisma } from "@/lib/db/client";
-import { timeSlices } from "@/lib/db/time-slices";
+import { bucketMs, checkBucketCount, timeSlices } from "@/lib/db/time-slices";
 import { toDate, toNumber } from "@/lib/db/values";
 import { hourStart } from "@/lib/recalls/aggregates";
 import { dateRangeShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
 import { lastUnreadPerSlice } from "@/lib/users/unread-samples";
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+const DAY_MS = 24 * 3_600_000;
 /** Default range when `since` is not given. */
 export const DEFAULT_TREND_DAYS = 30;
-/** A chart cannot show more bars than this; longer ranges need bucket=day. */
-export const MAX_BUCKETS = 5_000;
 /** Up to this many recalls received in the range, every unread count is returned. */
 export const MAX_UNREAD_POINTS = 2_000;
 const UNREAD_SLICES = 400;
@@ -38,7 +34,7 @@ export function trendRange(query: { since?: Date; until?: Date }, now = new Date
 
 const appCondition = (sdkAppId: string | undefined) => (sdkAppId !== undefined ? Prisma.sql`AND sdk_app_id = ${sdkAppId}` : Prisma.empty);
 
-/** Start of each bucket overlapping [since, until), in UTC. */
+/** Start of each bucket overlapping [since, until), in UTC. Call checkBucketCount first. */
 function bucketStarts(since: Date, until: Date, size: number): number[] {
   const starts: number[] = [];
   const first = Math.floor(since.getTime() / size) * size;
@@ -48,14 +44,10 @@ function bucketStarts(since: Date, until: Date, size: number): number[] {
 
 export async function getUserTrend(db: Db, userId: string, query: UserTrendQuery) {
   const { since, until } = trendRange(query);
-  const size = query.bucket === "day" ? DAY_MS : HOUR_MS;
+  // Counted before any bucket is built: the range alone may ask for millions.
+  checkBucketCount(since, until, query.bucket);
+  const size = bucketMs(query.bucket);
   const starts = bucketStarts(since, until, size);
-  if (starts.length > MAX_BUCKETS) {
-    throw new InvalidParameterError(
-      "bucket",
-      `bucket: ${starts.length} ${query.bucket}s is too many for one chart; use bucket=day or a shorter range`,
-    );
-  }
   const app = appCondition(query.sdkAppId);
   const hourRows = await db.$queryRaw<{ hour_start: unknown; sent: unknown; received: unknown }[]>`
     SELECT hour_start, SUM(sent) AS sent, SUM(received) AS received FROM user_hourly_counts

@@ -20,6 +20,31 @@ function bounds(slices: TimeSlices, slice: number) {
 // User and slice numbers are computed integers, written as literals so both databases type them alike.
 const int = (n: number) => Prisma.raw(String(n));
 
+/**
+ * (user, slice) pairs per statement. Each binds three values (user ID and the slice's bounds), so
+ * a statement stays far below SQLite's 32,766 bound variables (and PostgreSQL's 65,535) however
+ * many users and points a request asks for (100 x 200 would be 60,000).
+ */
+export const SAMPLE_PAIRS_PER_QUERY = 2_000;
+
+type Pair = { u: number; slice: number; userId: string; lo: Date; hi: Date };
+
+function pairs(userIds: readonly string[], slices: TimeSlices): Pair[][] {
+  const chunks: Pair[][] = [];
+  let chunk: Pair[] = [];
+  userIds.forEach((userId, u) => {
+    for (let slice = 0; slice < slices.count; slice++) {
+      chunk.push({ u, slice, userId, ...bounds(slices, slice) });
+      if (chunk.length === SAMPLE_PAIRS_PER_QUERY) {
+        chunks.push(chunk);
+        chunk = [];
+      }
+    }
+  });
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
 export async function lastUnreadPerSlice(
   db: Db,
   userIds: readonly string[],
@@ -27,10 +52,10 @@ export async function lastUnreadPerSlice(
   sdkAppId?: string,
 ): Promise<UnreadSample[]> {
   if (userIds.length === 0) return [];
-  const rows =
-    dialectOf(db) === "postgresql"
-      ? await postgresSamples(db, userIds, slices, sdkAppId)
-      : await sqliteSamples(db, userIds, slices, sdkAppId);
+  const samples = dialectOf(db) === "postgresql" ? postgresSamples : sqliteSamples;
+  const rows: SampleRow[] = [];
+  // One chunk after the other: one connection at a time, whatever the request's size.
+  for (const chunk of pairs(userIds, slices)) rows.push(...(await samples(db, chunk, sdkAppId)));
   return rows.map((r) => ({
     userId: userIds[toNumber(r.u)] ?? "",
     slice: toNumber(r.slice),
@@ -39,15 +64,11 @@ export async function lastUnreadPerSlice(
   }));
 }
 
-async function postgresSamples(db: Db, userIds: readonly string[], slices: TimeSlices, sdkAppId?: string): Promise<SampleRow[]> {
+async function postgresSamples(db: Db, chunk: Pair[], sdkAppId?: string): Promise<SampleRow[]> {
   const app = sdkAppId !== undefined ? Prisma.sql`AND r.sdk_app_id = ${sdkAppId}` : Prisma.empty;
-  const values: Prisma.Sql[] = [];
-  userIds.forEach((userId, u) => {
-    for (let slice = 0; slice < slices.count; slice++) {
-      const { lo, hi } = bounds(slices, slice);
-      values.push(Prisma.sql`(${int(u)}, ${int(slice)}, ${userId}, CAST(${lo} AS timestamp(3)), CAST(${hi} AS timestamp(3)))`);
-    }
-  });
+  const values = chunk.map(
+    (p) => Prisma.sql`(${int(p.u)}, ${int(p.slice)}, ${p.userId}, CAST(${p.lo} AS timestamp(3)), CAST(${p.hi} AS timestamp(3)))`,
+  );
   return db.$queryRaw<SampleRow[]>`
     SELECT v.u, v.slice, s.received_at, s.unread_msg_num
     FROM (VALUES ${Prisma.join(values)}) AS v(u, slice, user_id, lo, hi)
@@ -60,15 +81,9 @@ async function postgresSamples(db: Db, userIds: readonly string[], slices: TimeS
 
 // SQLite: a correlated subquery per VALUES row finds each slice's last recall id through the index
 // (one statement, whatever the slice count), then the rows are read by id.
-async function sqliteSamples(db: Db, userIds: readonly string[], slices: TimeSlices, sdkAppId?: string): Promise<SampleRow[]> {
+async function sqliteSamples(db: Db, chunk: Pair[], sdkAppId?: string): Promise<SampleRow[]> {
   const app = sdkAppId !== undefined ? Prisma.sql`AND r.sdk_app_id = ${sdkAppId}` : Prisma.empty;
-  const values: Prisma.Sql[] = [];
-  userIds.forEach((userId, u) => {
-    for (let slice = 0; slice < slices.count; slice++) {
-      const { lo, hi } = bounds(slices, slice);
-      values.push(Prisma.sql`(${int(u)}, ${int(slice)}, ${userId}, ${lo}, ${hi})`);
-    }
-  });
+  const values = chunk.map((p) => Prisma.sql`(${int(p.u)}, ${int(p.slice)}, ${p.userId}, ${p.lo}, ${p.hi})`);
   const picks = await db.$queryRaw<{ u: unknown; slice: unknown; id: unknown }[]>`
     SELECT v.column1 AS u, v.column2 AS slice, (
       SELECT r.id FROM recalls r

@@ -2,7 +2,7 @@ import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
-import { getDb } from "@/lib/db/client";
+import { getReadDb } from "@/lib/db/client";
 import { listExports } from "@/lib/export/export-log";
 import { exportsListQuerySchema } from "@/lib/export/export-query";
 
@@ -12,5 +12,5 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (request) => {
   const page = parseQuery(exportsListQuerySchema, request);
   await requireViewer(request);
-  return jsonOk(await listExports(await getDb(), page));
+  return jsonOk(await listExports(await getReadDb(), page));
 });

@@ -2,7 +2,7 @@ import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
-import { getDb } from "@/lib/db/client";
+import { getReadDb } from "@/lib/db/client";
 import { getOverview, overviewQuerySchema } from "@/lib/overview";
 
 export const dynamic = "force-dynamic";
@@ -11,5 +11,5 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (request) => {
   const query = parseQuery(overviewQuerySchema, request);
   await requireViewer(request);
-  return jsonOk(await getOverview(await getDb(), query));
+  return jsonOk(await getOverview(await getReadDb(), query));
 });

@@ -2,7 +2,7 @@ import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
-import { getDb } from "@/lib/db/client";
+import { getReadDb } from "@/lib/db/client";
 import { recallListQuerySchema } from "@/lib/recalls/filters";
 import { listRecalls } from "@/lib/recalls/list";
 
@@ -12,5 +12,5 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (request) => {
   const query = parseQuery(recallListQuerySchema, request);
   await requireViewer(request);
-  return jsonOk(await listRecalls(await getDb(), query));
+  return jsonOk(await listRecalls(await getReadDb(), query));
 });

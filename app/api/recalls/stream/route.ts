@@ -1,7 +1,7 @@
 import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { parseQuery } from "@/lib/api/search-params";
-import { getDb } from "@/lib/db/client";
+import { getReadDb } from "@/lib/db/client";
 import { recallStreamQuerySchema } from "@/lib/recalls/filters";
 import { openRecallStream, resumeAfter, sseResponse } from "@/lib/recalls/stream";
 
@@ -11,5 +11,5 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (request) => {
   const query = parseQuery(recallStreamQuerySchema, request);
   await requireViewer(request);
-  return sseResponse(await openRecallStream(await getDb(), query, { after: resumeAfter(request, query), signal: request.signal }));
+  return sseResponse(await openRecallStream(await getReadDb(), query, { after: resumeAfter(request, query), signal: request.signal }));
 });

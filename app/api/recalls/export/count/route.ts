@@ -2,7 +2,7 @@ import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
-import { getDb } from "@/lib/db/client";
+import { getReadDb } from "@/lib/db/client";
 import { exportCountQuerySchema } from "@/lib/export/export-query";
 import { countExportRows } from "@/lib/export/recalls-export";
 
@@ -12,5 +12,5 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (request) => {
   const filters = parseQuery(exportCountQuerySchema, request);
   await requireViewer(request);
-  return jsonOk(await countExportRows(await getDb(), filters));
+  return jsonOk(await countExportRows(await getReadDb(), filters));
 });

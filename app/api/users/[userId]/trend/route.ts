@@ -3,7 +3,7 @@ import { apiRoute } from "@/lib/api/handler";
 import { userIdParams } from "@/lib/api/path-params";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
-import { getDb } from "@/lib/db/client";
+import { getReadDb } from "@/lib/db/client";
 import { getUserTrend, userTrendQuerySchema } from "@/lib/users/trend";
 
 export const dynamic = "force-dynamic";
@@ -12,5 +12,5 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute<{ userId: string }>(async (request, params) => {
   const [{ userId }, query] = [userIdParams.parse(params), parseQuery(userTrendQuerySchema, request)];
   await requireViewer(request);
-  return jsonOk(await getUserTrend(await getDb(), userId, query));
+  return jsonOk(await getUserTrend(await getReadDb(), userId, query));
 });
