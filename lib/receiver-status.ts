@@ -8,6 +8,8 @@ export async function getReceiverStatus() {
   return {
     sdkAppIds: config.im.sdkAppIds,
     signRequired: Boolean(config.im.callbackToken),
+    allowedCidrs: config.im.allowedCidrs,
+    publicUrl: config.publicUrl,
     recalls,
     lastCallbackAt: counts[0]?.lastReceivedAt ?? null,
     commands: counts.map((c) => ({ sdkAppId: c.sdkAppId, command: c.command, count: Number(c.count), lastReceivedAt: c.lastReceivedAt })),
