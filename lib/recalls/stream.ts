@@ -143,7 +143,14 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
                 take: BATCH,
                 select: recallSelect,
               });
-              for (const r of rows) send(`id: ${r.id}\nevent: recall\ndata: ${JSON.stringify(toRecallItem(r))}\n\n`);
+              for (const r of rows) {
+                if (closed) break;
+                send(`id: ${r.id}\nevent: recall\ndata: ${JSON.stringify(toRecallItem(r))}\n\n`);
+                // Past the high-water mark, let Next.js hand the queue to the socket before the
+                // next row: a client that reads keeps the queue short, one that does not lets it
+                // grow to MAX_BUFFERED_BYTES and is dropped.
+                if ((controller.desiredSize ?? 1) <= 0) await new Promise((resolve) => setImmediate(resolve));
+              }
               sent += rows.length;
               const last = rows.at(-1);
               scanned = rows.length === BATCH && last ? last.id : top;
