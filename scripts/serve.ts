@@ -24,9 +24,14 @@ Client addresses come from the socket; X-Forwarded-For and X-Forwarded-Proto are
 proxies named by TRUST_PROXY (see docs/deployment.md). Stops gracefully on SIGTERM and SIGINT.
 `;
 
-/** Time a client has to send its request headers, and its whole request (body included). */
-export const HEADERS_TIMEOUT_MS = 10_000;
-export const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Time a client has to send its request headers, and its whole request (body included): IM sends
+ * a callback at once and gives up after 2 s, so a client this slow is not IM, and without a limit
+ * hundreds of them could hold connections open indefinitely. Responses (streams, exports) are not
+ * limited by these.
+ */
+export const HEADERS_TIMEOUT_MS = 5_000;
+export const REQUEST_TIMEOUT_MS = 10_000;
 /** How often those timeouts are checked; Node's default (30 s) would let a slow client stay 30 s longer. */
 const TIMEOUT_CHECK_MS = 1_000;
 /** After SIGTERM, requests still running after this are cut off. */

@@ -23,6 +23,12 @@ runScript(USAGE, async () => {
   const { config } = await import("@/lib/config");
   const { applyMigrations } = await import("@/lib/db/migrations");
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  // Before the slow steps, so it is the first thing seen.
+  if (!config.im.callbackToken) {
+    console.warn(
+      "WARNING: IM_CALLBACK_TOKEN is not set: anyone who knows your SDKAppID can post recalls. Enable callback authentication in the IM console and set the same token (see docs/deployment.md).",
+    );
+  }
 
   const applied = await applyMigrations(config.database);
   const where = config.database.dialect === "sqlite" ? config.database.file : "PostgreSQL";
@@ -39,11 +45,6 @@ runScript(USAGE, async () => {
   }
   if (config.im.sdkAppIds.length === 0) {
     console.warn("IM_SDKAPPID is not set: callbacks will be refused until it is (see .env.example).");
-  }
-  if (!config.im.callbackToken) {
-    console.warn(
-      "WARNING: IM_CALLBACK_TOKEN is not set: anyone who knows your SDKAppID can post recalls. Enable callback authentication in the IM console and set the same token (see docs/deployment.md).",
-    );
   }
 
   // In this process's module loader (tsx), not a child of tsx's CLI, so signals reach the server itself.
