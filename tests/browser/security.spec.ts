@@ -54,3 +54,18 @@ test("the overview warns that callbacks are unauthenticated and that its callbac
   await expect(page.getByTestId("receiver-callback-url")).toHaveText(`${app.url}/api/im/callback`);
   await expect(page.getByTestId("receiver-callback-url-guess")).toContainText("set PUBLIC_URL");
 });
+
+test("a page that fails on the server shows an id to quote, never the database's message", async ({ page }) => {
+  const db = await app.db();
+  await db.$executeRawUnsafe("ALTER TABLE export_log RENAME TO export_log_away");
+  try {
+    await page.goto(`${app.url}/exports`);
+    await expect(page.getByRole("heading", { name: "This page could not be shown" })).toBeVisible();
+    await expect(page.getByTestId("error-id")).toHaveText(/^\w+$/);
+    await expect(page.locator("body")).not.toContainText(/export_log|no such table|does not exist|prisma/i);
+  } finally {
+    await db.$executeRawUnsafe("ALTER TABLE export_log_away RENAME TO export_log");
+  }
+  await page.getByRole("button", { name: "Try again" }).click();
+  await expect(page.getByRole("heading", { name: "Exports" })).toBeVisible();
+});
