@@ -79,6 +79,16 @@ runScript(USAGE, async (args) => {
     );
     req.headers[CLIENT_ADDRESS_HEADER] = client.address;
     req.headers[CLIENT_PROTOCOL_HEADER] = client.protocol;
+    // Libraries read the standard headers too (an auth library's rate limit, Next.js's own Origin
+    // check of server actions against X-Forwarded-Host): give them the resolved values, and drop
+    // what an untrusted peer claims about host and port.
+    req.headers["x-forwarded-for"] = client.address;
+    req.headers["x-forwarded-proto"] = client.protocol;
+    if (!client.viaTrustedProxy) {
+      delete req.headers["x-forwarded-host"];
+      delete req.headers["x-forwarded-port"];
+      delete req.headers.forwarded;
+    }
 
     const headers = securityHeaders(newNonce(), { https: client.protocol === "https" });
     const csp = headers["content-security-policy"];

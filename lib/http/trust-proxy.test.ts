@@ -24,7 +24,11 @@ describe("parseTrustProxy", () => {
 
 describe("resolveClient", () => {
   it("ignores X-Forwarded-For and -Proto when no proxy is trusted", () => {
-    expect(resolve(undefined, "127.0.0.1", "203.0.113.50", "https")).toEqual({ address: "127.0.0.1", protocol: "http" });
+    expect(resolve(undefined, "127.0.0.1", "203.0.113.50", "https")).toEqual({
+      address: "127.0.0.1",
+      protocol: "http",
+      viaTrustedProxy: false,
+    });
   });
   it("takes as many hops from the right as TRUST_PROXY says", () => {
     expect(resolve("1", "10.0.0.2", "6.6.6.6, 203.0.113.50").address).toBe("203.0.113.50");

@@ -72,7 +72,12 @@ export function normalizeAddress(address: string): string {
   return address.toLowerCase();
 }
 
-export type ResolvedClient = { address: string; protocol: "http" | "https" };
+export type ResolvedClient = {
+  address: string;
+  protocol: "http" | "https";
+  /** Whether the socket's peer is a trusted proxy, whose other X-Forwarded-* headers may then be believed. */
+  viaTrustedProxy: boolean;
+};
 
 /**
  * The client's address and the protocol it used. Forwarded values count only where the hop that
@@ -105,5 +110,5 @@ export function resolveClient(
     const first = headers.forwardedProto.split(",")[0]?.trim().toLowerCase();
     if (first === "https" || first === "http") protocol = first;
   }
-  return { address: address || "unknown", protocol };
+  return { address: address || "unknown", protocol, viaTrustedProxy: peerTrusted };
 }
