@@ -12,13 +12,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import next from "next";
-import { parseFlags, runScript } from "./cli";
+import { parseFlags, runScript, UsageError } from "./cli";
 
 const USAGE = `
-Usage: tsx scripts/serve.ts [--port <port>] [--hostname <address>]
+Usage: tsx scripts/serve.ts [--port <port>] [--hostname <address>] [--mode production|development]
 
-Serves the production build in .next (run \`next build\` first; \`npm start\` does both). Listens on
---port (default: PORT, 3000) and --hostname (default: every interface).
+Serves the production build in .next (run \`next build\` first; \`npm start\` does both), or with
+--mode development the development server with hot reload (\`npm run dev\`). Listens on --port
+(default: PORT, 3000) and --hostname (default: every interface).
 
 Client addresses come from the socket; X-Forwarded-For and X-Forwarded-Proto are honoured only from
 proxies named by TRUST_PROXY (see docs/deployment.md). Stops gracefully on SIGTERM and SIGINT.
@@ -38,7 +39,11 @@ const TIMEOUT_CHECK_MS = 1_000;
 const SHUTDOWN_GRACE_MS = 10_000;
 
 runScript(USAGE, async (args) => {
-  const flags = parseFlags(args, ["port", "hostname"]);
+  const flags = parseFlags(args, ["port", "hostname", "mode"]);
+  const mode = flags.get("mode") ?? "production";
+  if (mode !== "production" && mode !== "development")
+    throw new UsageError(`--mode must be production or development, got ${JSON.stringify(mode)}`);
+  const dev = mode === "development";
   const { config } = await import("@/lib/config");
   const { compileTrust, resolveClient } = await import("@/lib/http/trust-proxy");
   const { CLIENT_ADDRESS_HEADER, CLIENT_PROTOCOL_HEADER, PRIVATE_HEADER_PREFIX } = await import("@/lib/http/client-address");
@@ -57,7 +62,7 @@ runScript(USAGE, async (args) => {
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionsCheckingInterval: TIMEOUT_CHECK_MS,
   });
-  const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port, httpServer: server });
+  const app = next({ dev, dir: process.cwd(), hostname: hostname ?? "localhost", port, httpServer: server });
   const handle = app.getRequestHandler();
   await app.prepare();
 
@@ -90,7 +95,7 @@ runScript(USAGE, async (args) => {
       delete req.headers.forwarded;
     }
 
-    const headers = securityHeaders(newNonce(), { https: client.protocol === "https" });
+    const headers = securityHeaders(newNonce(), { https: client.protocol === "https", dev });
     const csp = headers["content-security-policy"];
     if (csp) req.headers["content-security-policy"] = csp;
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -111,6 +116,13 @@ runScript(USAGE, async (args) => {
     });
   };
   server.on("request", onRequest);
+  // Hot reload's WebSocket; the production app has none, so other upgrades are refused there.
+  if (dev) {
+    const upgrade = app.getUpgradeHandler();
+    server.on("upgrade", (req, socket, head) => {
+      upgrade(req, socket, head).catch(() => socket.destroy());
+    });
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
