@@ -1,3 +1,5 @@
+import type { Instrumentation } from "next";
+
 // Next.js calls register() once when the server starts.
 export async function register() {
   // Next's documented guard: the ingest writer uses Node APIs (worker threads, better-sqlite3).
@@ -5,3 +7,18 @@ export async function register() {
   const { warmUpIngest } = await import("@/lib/recalls/ingest");
   warmUpIngest();
 }
+
+/**
+ * A page that fails shows only its error's digest (app/error.tsx); this puts the digest beside the
+ * real error in the server log, so the id a user reports finds it.
+ */
+export const onRequestError: Instrumentation.onRequestError = async (error, request) => {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { log } = await import("@/lib/log");
+  const digest = typeof error === "object" && error !== null && "digest" in error ? String(error.digest) : undefined;
+  log("error", "page_error", {
+    errorId: digest,
+    path: request.path.split("?")[0],
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+};

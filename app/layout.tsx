@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import { NuqsAdapter } from "nuqs/adapters/next/app";
 import type { ReactNode } from "react";
 import { NavLinks } from "@/components/nav-links";
@@ -11,7 +12,11 @@ export const metadata: Metadata = {
   description: "Log and live dashboard of Tencent Cloud IM one-to-one message recalls",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request: the Content-Security-Policy's nonce is per response, and
+  // Next.js can only put it on the scripts of a page it renders now (a prerendered page's scripts
+  // would be blocked).
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">

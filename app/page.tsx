@@ -1,24 +1,22 @@
 import { headers } from "next/headers";
+import { CallbackAuthWarning } from "@/components/callback-auth-warning";
 import { ReceiverStatusPanel } from "@/components/receiver-status-panel";
 import { SetupNotice } from "@/components/setup-notice";
+import { CLIENT_PROTOCOL_HEADER } from "@/lib/http/client-address";
+import { callbackUrlFor } from "@/lib/http/public-url";
 import { getReceiverStatus } from "@/lib/receiver-status";
 import { OverviewView } from "./overview-view";
 
 export const dynamic = "force-dynamic";
 
-async function callbackUrl(): Promise<string> {
-  const h = await headers();
-  const proto = h.get("x-forwarded-proto") ?? "http";
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  return `${proto}://${host}/api/im/callback`;
-}
-
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const [status, url] = await Promise.all([getReceiverStatus(), callbackUrl(), searchParams]);
+  const [status, h] = await Promise.all([getReceiverStatus(), headers(), searchParams]);
+  const url = callbackUrlFor(status.publicUrl, { host: h.get("host"), https: h.get(CLIENT_PROTOCOL_HEADER) === "https" });
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Overview</h1>
       {status.sdkAppIds.length === 0 ? <SetupNotice callbackUrl={url} /> : null}
+      <CallbackAuthWarning tokenSet={status.signRequired} allowedCidrs={status.allowedCidrs} />
       <OverviewView />
       <ReceiverStatusPanel status={status} callbackUrl={url} />
     </div>

@@ -55,6 +55,8 @@ export async function startBenchServer(options: {
   env?: Record<string, string>;
   /** Writes a V8 CPU profile of the server into this folder when it stops. */
   cpuProfileDir?: string;
+  /** `next start` (default) or scripts/serve.ts, the server `npm start` runs since the hardening work. */
+  server?: "next-start" | "serve";
 }): Promise<BenchServer> {
   ensureBuild();
   mkdirSync(BENCH_DIR, { recursive: true });
@@ -66,7 +68,9 @@ export async function startBenchServer(options: {
   const nodeArgs = options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`] : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    options.server === "serve"
+      ? [...nodeArgs, "--import", "tsx", path.join(ROOT, "scripts", "serve.ts"), "--port", String(port), "--hostname", "127.0.0.1"]
+      : [...nodeArgs, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: ROOT,
       env: {

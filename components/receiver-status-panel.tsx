@@ -1,4 +1,6 @@
+import { CallbackUrl } from "@/components/callback-url";
 import { UserText } from "@/components/user-id";
+import type { ShownUrl } from "@/lib/http/public-url";
 import type { ReceiverStatus } from "@/lib/receiver-status";
 
 function Time({ at }: { at: Date | null }) {
@@ -11,7 +13,7 @@ function Time({ at }: { at: Date | null }) {
   );
 }
 
-export function ReceiverStatusPanel({ status, callbackUrl }: { status: ReceiverStatus; callbackUrl: string }) {
+export function ReceiverStatusPanel({ status, callbackUrl }: { status: ReceiverStatus; callbackUrl: ShownUrl }) {
   return (
     <section
       aria-labelledby="receiver-heading"
@@ -22,7 +24,9 @@ export function ReceiverStatusPanel({ status, callbackUrl }: { status: ReceiverS
       </h2>
       <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
         <dt className="text-slate-500 dark:text-slate-400">Callback URL</dt>
-        <dd className="break-all font-mono">{callbackUrl}</dd>
+        <dd className="break-all">
+          <CallbackUrl value={callbackUrl} testId="receiver-callback-url" className="font-mono" />
+        </dd>
         <dt className="text-slate-500 dark:text-slate-400">Apps (SDKAppID)</dt>
         <dd data-testid="sdkappids">{status.sdkAppIds.length ? status.sdkAppIds.join(", ") : "none configured"}</dd>
         <dt className="text-slate-500 dark:text-slate-400">Callback authentication</dt>

@@ -1,5 +1,8 @@
+import { CallbackUrl } from "@/components/callback-url";
+import type { ShownUrl } from "@/lib/http/public-url";
+
 /** Shown until IM_SDKAPPID is set: callbacks are refused until then. */
-export function SetupNotice({ callbackUrl }: { callbackUrl: string }) {
+export function SetupNotice({ callbackUrl }: { callbackUrl: ShownUrl }) {
   return (
     <section
       aria-labelledby="setup-heading"
@@ -15,9 +18,11 @@ export function SetupNotice({ callbackUrl }: { callbackUrl: string }) {
       <ol className="mt-3 list-decimal space-y-1 pl-6">
         <li>
           In the IM console, open <em>Callback Configuration</em> and enter this callback URL:{" "}
-          <code className="break-all rounded bg-amber-100 px-1 font-mono dark:bg-amber-900" data-testid="callback-url">
-            {callbackUrl}
-          </code>
+          <CallbackUrl
+            value={callbackUrl}
+            testId="callback-url"
+            className="break-all rounded bg-amber-100 px-1 font-mono dark:bg-amber-900"
+          />
         </li>
         <li>
           Enable <em>After a one-to-one message is recalled</em>.

@@ -5,7 +5,10 @@ import { ConfigError, parseConfig } from "./config";
 describe("parseConfig", () => {
   it("starts with sensible defaults and no app configured", () => {
     const c = parseConfig({});
-    expect(c.im).toEqual({ sdkAppIds: [], callbackToken: undefined, maxSkewSeconds: 60 });
+    expect(c.im).toEqual({ sdkAppIds: [], callbackToken: undefined, maxSkewSeconds: 60, allowedCidrs: [] });
+    expect(c.trustProxy).toEqual({ kind: "none" });
+    expect(c.publicUrl).toBeUndefined();
+    expect(c.stream).toEqual({ maxClients: 200 });
     expect(c.database).toEqual({ dialect: "sqlite", url: "file:./data/recall-monitor.db", file: path.resolve("data/recall-monitor.db") });
     expect(c.port).toBe(3000);
     expect(c.logLevel).toBe("info");
@@ -20,15 +23,33 @@ describe("parseConfig", () => {
       DATABASE_URL: "postgresql://u:p@db:5432/recalls",
       PORT: "8080",
     });
-    expect(c.im).toEqual({ sdkAppIds: ["1400000001", "1400000002"], callbackToken: "secret", maxSkewSeconds: 300 });
+    expect(c.im).toEqual({ sdkAppIds: ["1400000001", "1400000002"], callbackToken: "secret", maxSkewSeconds: 300, allowedCidrs: [] });
     expect(c.database).toEqual({ dialect: "postgresql", url: "postgresql://u:p@db:5432/recalls" });
     expect(c.port).toBe(8080);
+  });
+
+  it("reads the proxy trust, callback sources, public URL and stream limit", () => {
+    const c = parseConfig({
+      TRUST_PROXY: "1",
+      IM_CALLBACK_ALLOWED_CIDRS: "203.0.113.0/24, 2001:db8::/32",
+      PUBLIC_URL: "https://recalls.example.com/",
+      STREAM_MAX_CLIENTS: "50",
+    });
+    expect(c.trustProxy).toEqual({ kind: "hops", hops: 1 });
+    expect(c.im.allowedCidrs).toEqual(["203.0.113.0/24", "2001:db8::/32"]);
+    expect(c.publicUrl).toBe("https://recalls.example.com");
+    expect(c.stream.maxClients).toBe(50);
   });
 
   it.each([
     [{ IM_SDKAPPID: "my-app" }, /IM_SDKAPPID: expected a comma-separated list of numeric SDKAppIDs/],
     [{ IM_CALLBACK_MAX_SKEW_SECONDS: "soon" }, /IM_CALLBACK_MAX_SKEW_SECONDS: expected a whole number of seconds/],
     [{ IM_CALLBACK_MAX_SKEW_SECONDS: "0" }, /IM_CALLBACK_MAX_SKEW_SECONDS: expected a whole number >= 1/],
+    [{ IM_CALLBACK_MAX_SKEW_SECONDS: "301" }, /IM_CALLBACK_MAX_SKEW_SECONDS: expected at most 300 seconds/],
+    [{ TRUST_PROXY: "yes" }, /TRUST_PROXY: "yes" is not an IP address or CIDR/],
+    [{ IM_CALLBACK_ALLOWED_CIDRS: "10.0.0.0/8, im.qq.com" }, /IM_CALLBACK_ALLOWED_CIDRS: "im.qq.com" is not an IP address or CIDR/],
+    [{ PUBLIC_URL: "recalls.example.com" }, /PUBLIC_URL: expected the URL where users and IM reach this app/],
+    [{ STREAM_MAX_CLIENTS: "0" }, /STREAM_MAX_CLIENTS: expected a whole number >= 1/],
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: expected file:<path> \(SQLite\) or postgresql:/],
     [{ PORT: "99999" }, /PORT: expected a TCP port number/],
     [{ LOG_LEVEL: "verbose" }, /LOG_LEVEL: expected info, error or silent/],

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseAddressList, parseTrustProxy, TrustProxyError } from "@/lib/http/trust-proxy";
 
 // Scripts run outside Next.js, which loads .env for the app itself; values already in the
 // environment win over the file in both cases.
@@ -40,13 +41,59 @@ const databaseUrl = z
     error: "expected file:<path> (SQLite) or postgresql://user:pass@host:port/db",
   });
 
+// Parsed by the same functions the server uses, so a value that starts is a value that works.
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    try {
+      return parseTrustProxy(v);
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${error instanceof TrustProxyError ? error.message : String(error)}; expected none, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const addressList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    try {
+      return parseAddressList(v ?? "");
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${error instanceof TrustProxyError ? error.message : String(error)}; expected a comma-separated list of addresses/CIDRs`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const publicUrl = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim().replace(/\/+$/, "") : undefined))
+  .refine((v) => v === undefined || (/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(v) && URL.canParse(v)), {
+    error: "expected the URL where users and IM reach this app, e.g. https://recalls.example.com",
+  });
+
 const envSchema = z.object({
   IM_SDKAPPID: sdkAppIds,
   IM_CALLBACK_TOKEN: z
     .string()
     .optional()
     .transform((v) => (v?.length ? v : undefined)),
-  IM_CALLBACK_MAX_SKEW_SECONDS: positiveInt(60),
+  // IM's Sign covers only the token and RequestTime, so this window is also the replay window.
+  IM_CALLBACK_MAX_SKEW_SECONDS: positiveInt(60).pipe(
+    z.number().max(300, { error: "expected at most 300 seconds (it is also the replay window)" }),
+  ),
+  IM_CALLBACK_ALLOWED_CIDRS: addressList,
+  TRUST_PROXY: trustProxy,
+  PUBLIC_URL: publicUrl,
+  STREAM_MAX_CLIENTS: positiveInt(200, "streams"),
   DATABASE_URL: databaseUrl,
   /** The overview warns when no callback has arrived for this long. */
   CALLBACK_SILENCE_WARNING_MINUTES: positiveInt(15, "minutes"),
@@ -85,7 +132,14 @@ export function parseConfig(env: Record<string, string | undefined>) {
       sdkAppIds: e.IM_SDKAPPID,
       callbackToken: e.IM_CALLBACK_TOKEN,
       maxSkewSeconds: e.IM_CALLBACK_MAX_SKEW_SECONDS,
+      /** Empty: callbacks from any address; otherwise only from these (after TRUST_PROXY). */
+      allowedCidrs: e.IM_CALLBACK_ALLOWED_CIDRS,
     },
+    /** Which proxies may set X-Forwarded-For/-Proto (see lib/http/trust-proxy.ts). */
+    trustProxy: e.TRUST_PROXY,
+    /** Where users and IM reach the app; shown as the callback URL. Unset: the overview shows a guess. */
+    publicUrl: e.PUBLIC_URL,
+    stream: { maxClients: e.STREAM_MAX_CLIENTS },
     database: isPostgres
       ? { dialect: "postgresql" as const, url: e.DATABASE_URL }
       : {

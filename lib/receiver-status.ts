@@ -25,6 +25,8 @@ export async function getReceiverStatus() {
   return {
     sdkAppIds: config.im.sdkAppIds,
     signRequired: Boolean(config.im.callbackToken),
+    allowedCidrs: config.im.allowedCidrs,
+    publicUrl: config.publicUrl,
     recalls: toNumber(stored[0]?.n ?? 0),
     lastCallbackAt: all._max.lastReceivedAt ?? null,
     commands,

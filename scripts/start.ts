@@ -11,16 +11,24 @@ Starts Recall Monitor's production server on http://localhost:$PORT (default 300
      naming any invalid variable;
   2. applies pending database migrations (SQLite by default: ./data/recall-monitor.db);
   3. builds the app when there is no build of the current sources;
-  4. serves it (next start).
+  4. serves it (scripts/serve.ts: Next.js behind a server that resolves client addresses per
+     TRUST_PROXY, sets security headers and stops gracefully on SIGTERM).
 `;
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const serveScript = path.join(root, "scripts", "serve.ts");
 
 runScript(USAGE, async () => {
   const { config } = await import("@/lib/config");
   const { applyMigrations } = await import("@/lib/db/migrations");
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  // Before the slow steps, so it is the first thing seen.
+  if (!config.im.callbackToken) {
+    console.warn(
+      "WARNING: IM_CALLBACK_TOKEN is not set: anyone who knows your SDKAppID can post recalls. Enable callback authentication in the IM console and set the same token (see docs/deployment.md).",
+    );
+  }
 
   const applied = await applyMigrations(config.database);
   const where = config.database.dialect === "sqlite" ? config.database.file : "PostgreSQL";
@@ -39,7 +47,8 @@ runScript(USAGE, async () => {
     console.warn("IM_SDKAPPID is not set: callbacks will be refused until it is (see .env.example).");
   }
 
-  const server = spawn(process.execPath, [nextBin, "start", "-p", String(config.port)], {
+  // In this process's module loader (tsx), not a child of tsx's CLI, so signals reach the server itself.
+  const server = spawn(process.execPath, ["--import", "tsx", serveScript, "--port", String(config.port)], {
     stdio: "inherit",
     env: { ...env, NODE_ENV: "production" },
   });

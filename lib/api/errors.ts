@@ -1,7 +1,7 @@
 // Errors the dashboard's data functions throw on purpose. `apiRoute` turns each into its HTTP
 // status and a machine-readable code; anything else is an unexpected 500.
 
-export type ApiErrorCode = "invalid_parameter" | "not_found" | "unavailable" | "internal_error";
+export type ApiErrorCode = "invalid_parameter" | "not_found" | "unavailable" | "internal_error" | "too_many_requests";
 
 export class ApiError extends Error {
   constructor(

@@ -3,6 +3,7 @@
 // URL may carry (limit, cursor) are ignored: an export always covers every matching row.
 import { z } from "zod";
 import { EXPORTS_PAGE_DEFAULT, EXPORTS_PAGE_MAX } from "@/lib/export/export-log";
+import { clientAddress } from "@/lib/http/client-address";
 import { recallFilterShape, sinceNotAfterUntil } from "@/lib/recalls/filters";
 
 export const recallExportQuerySchema = z
@@ -37,12 +38,8 @@ export const exportsListQuerySchema = z.object({
     .optional(),
 });
 
-// Until accounts exist, "who" is the requesting address. Next.js sets X-Forwarded-For to the
-// socket's address only when the request does not carry one, so behind no proxy a client can
-// choose what is recorded here; behind a reverse proxy that overwrites the header it is reliable.
-const MAX_REQUESTER_LENGTH = 200;
-
+// Until accounts exist, "who" is the requesting address: the one the custom server resolved from
+// the socket and, per TRUST_PROXY, the trusted proxies' X-Forwarded-For, never the raw header.
 export function requesterOf(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.trim();
-  return forwarded ? forwarded.slice(0, MAX_REQUESTER_LENGTH) : "unknown";
+  return clientAddress(request);
 }

@@ -23,7 +23,7 @@ import { CSV_HEADER, type CsvRecall, csvRows, UTF8_BOM } from "@/lib/export/csv"
 import { appendExportLog, type NewExportLogEntry } from "@/lib/export/export-log";
 import { recallFilterSql } from "@/lib/export/recall-filter-sql";
 import { openSqliteReader, storedTimeToIso } from "@/lib/export/sqlite-pages";
-import { log } from "@/lib/log";
+import { errorId, log } from "@/lib/log";
 import type { RecallFilters } from "@/lib/recalls/filters";
 
 /**
@@ -231,8 +231,11 @@ export async function startRecallsExport(
           if (ended) return;
           ended = true;
           request.signal?.removeEventListener("abort", onClientGone);
-          log("error", "recalls_export_failed", { exportId, error: String(error) });
-          await end("aborted", `database error: ${String(error).slice(0, 500)}`).catch((logError) =>
+          // The database's own text (table names, paths, SQL) stays in the server log; the export
+          // log, which auditors and the /exports page read, gets the id that finds it there.
+          const id = errorId();
+          log("error", "recalls_export_failed", { exportId, errorId: id, error: String(error) });
+          await end("aborted", `database error (log id ${id})`).catch((logError) =>
             log("error", "recalls_export_log_failed", { exportId, error: String(logError) }),
           );
           // Breaking the download tells the client the file is incomplete.

@@ -1,7 +1,9 @@
 // The IM callback endpoint's logic, independent of Next.js so tests and the benchmark's
 // baseline route can run it with another sink.
 import type { Config } from "@/lib/config";
+import { clientAddress } from "@/lib/http/client-address";
 import { type CallbackParams, readCallbackParams } from "@/lib/im/callback-params";
+import { isAllowedCallbackSource } from "@/lib/im/callback-source";
 import { BodyEncodingError, BodyTooLargeError, readBodyText } from "@/lib/im/read-body";
 import { InvalidBodyError, identifierProblem, parseRecallBody, RECALL_COMMAND } from "@/lib/im/recall-body";
 import { imResponse } from "@/lib/im/response";
@@ -65,6 +67,13 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
 
   if (im.sdkAppIds.length === 0) {
     throw new Refusal(503, "Recall Monitor has no SDKAppID configured: set IM_SDKAPPID", "refused:not_configured");
+  }
+  if (!isAllowedCallbackSource(clientAddress(request), im.allowedCidrs)) {
+    throw new Refusal(
+      403,
+      `callbacks from ${clientAddress(request)} are not accepted: the address is not in IM_CALLBACK_ALLOWED_CIDRS (check TRUST_PROXY if a proxy is in front)`,
+      "refused:source",
+    );
   }
   if (!params.sdkAppId || !isConfiguredApp(params.sdkAppId, im.sdkAppIds)) {
     throw new Refusal(403, params.sdkAppId ? "SdkAppid is not this app's SDKAppID" : "SdkAppid is missing from the URL", "refused:app");

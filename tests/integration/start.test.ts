@@ -23,3 +23,14 @@ it("explains itself with --help", () => {
   expect(r.stdout).toMatch(/Usage: npm start/);
   expect(r.stdout).toMatch(/applies pending database migrations/);
 });
+
+it("warns first thing when callbacks are unauthenticated (no IM_CALLBACK_TOKEN), and not when a token is set", () => {
+  // A database that refuses connections stops start-up right after the warning, before any build.
+  const unreachable = { IM_SDKAPPID: "1400000001", DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none" };
+  const without = start(unreachable);
+  expect(without.stderr).toMatch(/WARNING: IM_CALLBACK_TOKEN is not set: anyone who knows your SDKAppID can post recalls/);
+  expect(without.stdout).not.toContain("Building");
+  const withToken = start({ ...unreachable, IM_CALLBACK_TOKEN: "a-token" });
+  expect(withToken.status).not.toBe(0);
+  expect(withToken.stderr).not.toContain("IM_CALLBACK_TOKEN is not set");
+});

@@ -1,5 +1,5 @@
-// Starts the real production build (`next start`) against a fresh database, as a user would run
-// it, so tests speak HTTP to the same server that IM would call.
+// Starts the real production build (through scripts/serve.ts, the server `npm start` runs) against
+// a fresh database, as a user would run it, so tests speak HTTP to the same server that IM would call.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -55,7 +55,7 @@ export async function startApp(options: { env?: Record<string, string>; database
   const launch = async () => {
     const proc = spawn(
       process.execPath,
-      [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+      ["--import", "tsx", path.join("scripts", "serve.ts"), "--port", String(port), "--hostname", "127.0.0.1"],
       {
         cwd: process.cwd(),
         env,

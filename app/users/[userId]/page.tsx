@@ -1,17 +1,10 @@
 import { visibleText } from "@/components/user-id";
 import { UserView } from "./user-view";
 
-/** Next hands dynamic segments over still percent-encoded for non-ASCII; a bare "%" must survive too. */
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
+// Next.js hands the segment over decoded once (see lib/api/path-params.ts): decoding it again would
+// show user "%41" as user "A".
 export async function generateMetadata({ params }: { params: Promise<{ userId: string }> }) {
-  return { title: `${visibleText(decodeSegment((await params).userId))} · Recall Monitor` };
+  return { title: `${visibleText((await params).userId)} · Recall Monitor` };
 }
 
 export default async function UserPage({
@@ -23,5 +16,5 @@ export default async function UserPage({
 }) {
   // Awaiting the search params renders per request with the URL's range and bucket in the first HTML.
   const [{ userId }] = await Promise.all([params, searchParams]);
-  return <UserView userId={decodeSegment(userId)} />;
+  return <UserView userId={userId} />;
 }

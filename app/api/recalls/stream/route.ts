@@ -1,15 +1,23 @@
 import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { parseQuery } from "@/lib/api/search-params";
+import { config } from "@/lib/config";
 import { getReadDb } from "@/lib/db/client";
 import { recallStreamQuerySchema } from "@/lib/recalls/filters";
 import { openRecallStream, resumeAfter, sseResponse } from "@/lib/recalls/stream";
+import { streamOwner } from "@/lib/recalls/stream-limits";
 
 export const dynamic = "force-dynamic";
 
-/** Server-Sent Events of new recalls matching the log's filters; resumes after Last-Event-ID. */
+/** Server-Sent Events of new recalls matching the log's filters; resumes after Last-Event-ID. 429 past the stream limits. */
 export const GET = apiRoute(async (request) => {
   const query = parseQuery(recallStreamQuerySchema, request);
   await requireViewer(request);
-  return sseResponse(await openRecallStream(await getReadDb(), query, { after: resumeAfter(request, query), signal: request.signal }));
+  const options = {
+    after: resumeAfter(request, query),
+    signal: request.signal,
+    owner: streamOwner(request),
+    maxClients: config.stream.maxClients,
+  };
+  return sseResponse(await openRecallStream(await getReadDb(), query, options));
 });
