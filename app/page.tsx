@@ -1,4 +1,6 @@
 import { headers } from "next/headers";
+import { pathWithQuery } from "@/lib/auth/next-path";
+import { requireStaffPage } from "@/lib/auth/page-guard";
 import { ReceiverStatusPanel } from "@/components/receiver-status-panel";
 import { SetupNotice } from "@/components/setup-notice";
 import { getReceiverStatus } from "@/lib/receiver-status";
@@ -14,7 +16,8 @@ async function callbackUrl(): Promise<string> {
 }
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const [status, url] = await Promise.all([getReceiverStatus(), callbackUrl(), searchParams]);
+  await requireStaffPage("viewer", pathWithQuery("/", await searchParams));
+  const [status, url] = await Promise.all([getReceiverStatus(), callbackUrl()]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Overview</h1>

@@ -1,3 +1,5 @@
+import { pathWithQuery } from "@/lib/auth/next-path";
+import { requireStaffPage } from "@/lib/auth/page-guard";
 import { UserView } from "./user-view";
 
 /** Next hands dynamic segments over still percent-encoded for non-ASCII; a bare "%" must survive too. */
@@ -21,6 +23,7 @@ export default async function UserPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   // Awaiting the search params renders per request with the URL's range and bucket in the first HTML.
-  const [{ userId }] = await Promise.all([params, searchParams]);
+  const [{ userId }, query] = await Promise.all([params, searchParams]);
+  await requireStaffPage("viewer", pathWithQuery(`/users/${userId}`, query));
   return <UserView userId={decodeSegment(userId)} />;
 }

@@ -1,4 +1,3 @@
-import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { parseQuery } from "@/lib/api/search-params";
 import { getDb } from "@/lib/db/client";
@@ -8,8 +7,7 @@ import { openRecallStream, resumeAfter, sseResponse } from "@/lib/recalls/stream
 export const dynamic = "force-dynamic";
 
 /** Server-Sent Events of new recalls matching the log's filters; resumes after Last-Event-ID. */
-export const GET = apiRoute(async (request) => {
+export const GET = apiRoute({ role: "viewer" }, async (request) => {
   const query = parseQuery(recallStreamQuerySchema, request);
-  await requireViewer(request);
   return sseResponse(await openRecallStream(await getDb(), query, { after: resumeAfter(request, query), signal: request.signal }));
 });
