@@ -1,8 +1,8 @@
 import { headers } from "next/headers";
-import { pathWithQuery } from "@/lib/auth/next-path";
-import { requireStaffPage } from "@/lib/auth/page-guard";
 import { ReceiverStatusPanel } from "@/components/receiver-status-panel";
 import { SetupNotice } from "@/components/setup-notice";
+import { pathWithQuery } from "@/lib/auth/next-path";
+import { requireStaffPage } from "@/lib/auth/page-guard";
 import { getReceiverStatus } from "@/lib/receiver-status";
 import { OverviewView } from "./overview-view";
 

@@ -53,7 +53,8 @@ function resolveAuthSecret(fromEnv: string | undefined, env: Record<string, stri
   if (fromEnv) return fromEnv;
   if (existsSync(secretFile)) {
     const parsed = authSecret.safeParse(readFileSync(secretFile, "utf8").trim());
-    if (!parsed.success) throw new ConfigError(`Invalid configuration:\n  AUTH_SECRET (from ${secretFile}): ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new ConfigError(`Invalid configuration:\n  AUTH_SECRET (from ${secretFile}): ${parsed.error.issues[0]?.message}`);
     return parsed.data;
   }
   // `next build` runs with NODE_ENV=production but signs nothing; the server checks at start-up.

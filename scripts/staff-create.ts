@@ -39,7 +39,11 @@ runScript(USAGE, async (args) => {
   await applyMigrations(config.database);
   const db = await connectDb(config.database);
   try {
-    const created = await createStaff(db, { email: emailOk.data, role: roleOk.data, name: flags.get("name"), password }, { actor: null, address: "local" });
+    const created = await createStaff(
+      db,
+      { email: emailOk.data, role: roleOk.data, name: flags.get("name"), password },
+      { actor: null, address: "local" },
+    );
     console.log(`Created ${created.role} ${created.email}. They can sign in on /login now.`);
   } catch (error) {
     if (error instanceof ApiError) {

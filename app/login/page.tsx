@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
-import { currentStaff } from "@/lib/auth/page-guard";
 import { safeNextPath } from "@/lib/auth/next-path";
+import { currentStaff } from "@/lib/auth/page-guard";
 import { countStaff } from "@/lib/auth/staff";
 import { getDb } from "@/lib/db/client";
 import { LoginForm } from "./login-form";
@@ -28,9 +28,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <h2 id="first-admin-heading" className="font-semibold">
             No staff account exists yet
           </h2>
-          <p className="mt-2 text-sm">
-            Create the first admin on the server, in the app&apos;s folder (it asks for the password twice):
-          </p>
+          <p className="mt-2 text-sm">Create the first admin on the server, in the app&apos;s folder (it asks for the password twice):</p>
           <pre className="mt-2 overflow-x-auto rounded bg-amber-100 p-2 font-mono text-xs dark:bg-amber-900">
             <code>{FIRST_ADMIN_COMMAND}</code>
           </pre>

@@ -4,8 +4,8 @@
 // staff_access migration's triggers).
 import { z } from "zod";
 import { cursorParam, encodeCursor } from "@/lib/api/cursor";
-import { type Db, Prisma } from "@/lib/db/client";
-import { csvCell, CRLF } from "@/lib/export/csv";
+import type { Db, Prisma } from "@/lib/db/client";
+import { CRLF, csvCell } from "@/lib/export/csv";
 import { clientAddress } from "@/lib/http/client-address";
 import { dateRangeShape, limitParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
 
@@ -156,7 +156,18 @@ export async function listAccessLog(db: Db, q: AccessLogQuery): Promise<{ items:
   return { items, nextCursor };
 }
 
-export const ACCESS_LOG_CSV_COLUMNS = ["id", "at", "action", "actor", "via", "subject", "target", "address", "export_id", "detail"] as const;
+export const ACCESS_LOG_CSV_COLUMNS = [
+  "id",
+  "at",
+  "action",
+  "actor",
+  "via",
+  "subject",
+  "target",
+  "address",
+  "export_id",
+  "detail",
+] as const;
 
 const PAGE = 1000;
 

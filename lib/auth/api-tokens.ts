@@ -3,10 +3,10 @@
 // `rmt_<8 hex>` prefix kept visible so that people can tell their tokens apart.
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { ApiError, ForbiddenError } from "@/lib/api/errors";
 import { appendAccessLog } from "@/lib/audit/access-log";
 import type { Principal } from "@/lib/auth/principal";
 import { asRole, lowerRole, type Role, roleAtLeast, roleSchema } from "@/lib/auth/roles";
-import { ApiError, ForbiddenError } from "@/lib/api/errors";
 import type { Db } from "@/lib/db/client";
 
 export const MAX_TOKEN_DAYS = 365;

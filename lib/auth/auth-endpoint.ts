@@ -46,22 +46,35 @@ async function signIn(request: Request, db: Db, auth: Auth, address: string): Pr
   try {
     parsed = signInBody.parse(await request.clone().json());
   } catch {
-    return jsonError(400, { code: "invalid_parameter", message: "Send JSON: {\"email\": ..., \"password\": ...}" });
+    return jsonError(400, { code: "invalid_parameter", message: 'Send JSON: {"email": ..., "password": ...}' });
   }
   const email = parsed.email.trim().toLowerCase();
   const refusal = await signInRefusal(db, email, address);
   if (refusal) {
-    await appendAccessLog(db, { action: "sign_in_refused", actorEmail: email, subject: { email }, address, detail: { scope: refusal.scope } });
+    await appendAccessLog(db, {
+      action: "sign_in_refused",
+      actorEmail: email,
+      subject: { email },
+      address,
+      detail: { scope: refusal.scope },
+    });
     return withRetryAfter(jsonError(429, { code: "rate_limited", message: refusalMessage(refusal) }), refusal.retryAt);
   }
   const staff = await db.staff.findUnique({ where: { email }, select: { id: true, email: true } });
   const res = await auth.handler(request);
   if (res.ok) {
-    await appendAccessLog(db, { action: "sign_in", actor: staff ? { ...staff, via: "session" } : null, actorEmail: email, subject: { id: staff?.id, email }, address });
+    await appendAccessLog(db, {
+      action: "sign_in",
+      actor: staff ? { ...staff, via: "session" } : null,
+      actorEmail: email,
+      subject: { id: staff?.id, email },
+      address,
+    });
     return withCookies(res, jsonOk({ ok: true }));
   }
   const code = await errorCode(res);
-  if (res.status === 429) return jsonError(429, { code: "rate_limited", message: "Too many sign-in requests from your address. Wait a minute and try again." });
+  if (res.status === 429)
+    return jsonError(429, { code: "rate_limited", message: "Too many sign-in requests from your address. Wait a minute and try again." });
   const disabled = code === "BANNED_USER";
   await appendAccessLog(db, {
     action: "sign_in_failed",
@@ -77,7 +90,15 @@ async function signIn(request: Request, db: Db, auth: Auth, address: string): Pr
 
 async function signOut(request: Request, db: Db, auth: Auth, address: string): Promise<Response> {
   const who = await sessionPrincipal(db, request.headers, request.url);
-  const res = await auth.handler(request);
+  // Whatever body the client sent, sign-out has no options: better-auth gets an empty JSON one.
+  const headers = new Headers(request.headers);
+  headers.set("content-type", "application/json");
+  headers.delete("content-length");
+  const res = await auth.handler(new Request(request.url, { method: "POST", headers, body: "{}" }));
+  if (!res.ok) {
+    log("error", "sign_out_error", { status: res.status, body: (await res.clone().text()).slice(0, 200) });
+    return jsonError(500, { code: "internal_error", message: "Could not sign out; try again." });
+  }
   if (who) await appendAccessLog(db, { action: "sign_out", actor: { id: who.userId, email: who.email, via: who.via }, address });
   return withCookies(res, jsonOk({ ok: true }));
 }

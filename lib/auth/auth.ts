@@ -24,6 +24,7 @@ function build(db: Db, secure: boolean) {
     appName: "Recall Monitor",
     secret,
     telemetry: { enabled: false },
+    logger: { level: "error" },
     // better-auth's CSRF check compares a cookie-carrying request's Origin with these: the site the
     // browser addressed, so the app works under any host name without configuring one.
     trustedOrigins: (request) => (request ? [requestOrigin(request.headers, request.url)] : []),

@@ -1,8 +1,10 @@
 // Where to go after signing in: only a path on this site. An absolute URL (https://evil.example),
 // a protocol-relative one (//evil.example) or a backslash trick (/\evil.example) falls back to "/".
 // Client-safe.
+const hasControlCharacter = (text: string) => [...text].some((ch) => (ch.codePointAt(0) ?? 0) < 0x20);
+
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || /[\u0000-\u001f]/.test(next)) return "/";
+  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || hasControlCharacter(next)) return "/";
   try {
     const base = "http://same.invalid";
     const url = new URL(next, base);

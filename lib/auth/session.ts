@@ -1,9 +1,10 @@
 // The session check of every page and cookie-authenticated API request. better-auth verifies the
 // signed cookie and loads the session and its user; this adds what it does not do: idle expiry and
 // refusing disabled accounts.
-import { asRole } from "@/lib/auth/roles";
+
 import { getAuth } from "@/lib/auth/auth";
 import type { Principal } from "@/lib/auth/principal";
+import { asRole } from "@/lib/auth/roles";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { isHttps } from "@/lib/http/same-origin";

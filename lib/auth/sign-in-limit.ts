@@ -24,9 +24,9 @@ async function retryAtFor(db: Db, where: { subjectEmail: string } | { address: s
 /** Whether a sign-in for `email` from `address` must be refused now, and until when. */
 export async function signInRefusal(db: Db, email: string, address: string, now = new Date()): Promise<SignInRefusal | null> {
   const [account, fromAddress] = await Promise.all([retryAtFor(db, { subjectEmail: email }, now), retryAtFor(db, { address }, now)]);
-  const later = account && fromAddress ? (account > fromAddress ? account : fromAddress) : (account ?? fromAddress);
-  if (!later) return null;
-  return { scope: later === account ? "account" : "address", retryAt: later };
+  // When both are limited, the later retry time is the one that matters.
+  if (account && (!fromAddress || account.getTime() >= fromAddress.getTime())) return { scope: "account", retryAt: account };
+  return fromAddress ? { scope: "address", retryAt: fromAddress } : null;
 }
 
 export function refusalMessage(refusal: SignInRefusal, now = new Date()): string {

@@ -54,7 +54,9 @@ export async function createStaff(db: Db, input: NewStaff, by: ChangeContext): P
   const name = data.name || data.email.split("@")[0] || data.email;
   const hash = await hashPassword(data.password);
   await db.$transaction([
-    db.staff.create({ data: { id, email: data.email, name, emailVerified: true, role: data.role, banned: false, createdAt: now, updatedAt: now } }),
+    db.staff.create({
+      data: { id, email: data.email, name, emailVerified: true, role: data.role, banned: false, createdAt: now, updatedAt: now },
+    }),
     db.staffAccount.create({
       data: { id: newId(), accountId: id, providerId: "credential", userId: id, password: hash, createdAt: now, updatedAt: now },
     }),
@@ -98,7 +100,8 @@ const isActiveAdmin = (row: { role: string; banned: boolean | null }) => row.rol
 async function keepAnAdmin(db: Db, target: { id: string; email: string; role: string; banned: boolean | null }, what: string) {
   if (!isActiveAdmin(target)) return;
   const others = await db.staff.count({ where: { role: "admin", NOT: [{ banned: true }, { id: target.id }] } });
-  if (others === 0) throw new ConflictError(`${target.email} is the last active admin and cannot be ${what}: make someone else an admin first`);
+  if (others === 0)
+    throw new ConflictError(`${target.email} is the last active admin and cannot be ${what}: make someone else an admin first`);
 }
 
 export async function changeRole(db: Db, id: string, role: Role, by: ChangeContext): Promise<void> {
@@ -113,7 +116,10 @@ export async function setDisabled(db: Db, id: string, disabled: boolean, by: Cha
   const target = await findStaff(db, id);
   if ((target.banned === true) === disabled) return;
   if (disabled) await keepAnAdmin(db, target, "disabled");
-  await db.staff.update({ where: { id }, data: { banned: disabled, banReason: disabled ? "disabled by an admin" : null, updatedAt: new Date() } });
+  await db.staff.update({
+    where: { id },
+    data: { banned: disabled, banReason: disabled ? "disabled by an admin" : null, updatedAt: new Date() },
+  });
   // A disabled account's open sessions end now; its tokens stop working because every check
   // reads the owner's state.
   if (disabled) await db.staffSession.deleteMany({ where: { userId: id } });
@@ -124,10 +130,15 @@ export async function resetPassword(db: Db, id: string, password: string, by: Ch
   const target = await findStaff(db, id);
   checkPassword(password);
   const hash = await hashPassword(password);
-  const updated = await db.staffAccount.updateMany({ where: { userId: id, providerId: "credential" }, data: { password: hash, updatedAt: new Date() } });
+  const updated = await db.staffAccount.updateMany({
+    where: { userId: id, providerId: "credential" },
+    data: { password: hash, updatedAt: new Date() },
+  });
   if (updated.count === 0) {
     const now = new Date();
-    await db.staffAccount.create({ data: { id: newId(), accountId: id, providerId: "credential", userId: id, password: hash, createdAt: now, updatedAt: now } });
+    await db.staffAccount.create({
+      data: { id: newId(), accountId: id, providerId: "credential", userId: id, password: hash, createdAt: now, updatedAt: now },
+    });
   }
   await db.staffSession.deleteMany({ where: { userId: id } });
   await log(db, by, "password_reset", target, null);

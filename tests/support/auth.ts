@@ -16,13 +16,13 @@ const tokenByApp = new Map<string, Map<Role, Promise<string>>>();
 const cookieByApp = new Map<string, Map<Role, Promise<string>>>();
 
 function memo<T>(cache: Map<string, Map<Role, Promise<T>>>, app: AppLike, role: Role, make: () => Promise<T>): Promise<T> {
-  let perApp = cache.get(app.url);
-  if (!perApp) cache.set(app.url, (perApp = new Map()));
+  const perApp = cache.get(app.url) ?? new Map<Role, Promise<T>>();
+  cache.set(app.url, perApp);
   let value = perApp.get(role);
   if (!value) {
     value = make();
     perApp.set(role, value);
-    value.catch(() => perApp?.delete(role));
+    value.catch(() => perApp.delete(role));
   }
   return value;
 }
@@ -40,7 +40,11 @@ async function dbOf(app: AppLike): Promise<Db> {
 }
 
 /** Creates a staff account with a random password straight in the app's database. */
-export async function createTestStaff(app: AppLike, role: Role, email = `${role}-${randomBytes(3).toString("hex")}@test.example`): Promise<StaffLogin> {
+export async function createTestStaff(
+  app: AppLike,
+  role: Role,
+  email = `${role}-${randomBytes(3).toString("hex")}@test.example`,
+): Promise<StaffLogin> {
   const password = `pw-${randomBytes(12).toString("base64url")}`;
   const created = await createStaff(await dbOf(app), { email, role, password }, { actor: null, address: "test" });
   return { id: created.id, email: created.email, password, role };

@@ -8,7 +8,9 @@ import { clientAddress } from "@/lib/http/client-address";
 export const dynamic = "force-dynamic";
 
 /** The caller's own API tokens (never their secrets). */
-export const GET = apiRoute({ role: "auditor" }, async (_request, _params, who) => jsonOk({ items: await listApiTokens(await getDb(), who.userId) }));
+export const GET = apiRoute({ role: "auditor" }, async (_request, _params, who) =>
+  jsonOk({ items: await listApiTokens(await getDb(), who.userId) }),
+);
 
 /** Creates a token `{name, role, days}`; the answer holds the token itself, shown this once. */
 export const POST = apiRoute({ role: "auditor" }, async (request, _params, who) => {

@@ -1,5 +1,6 @@
 import { pathWithQuery } from "@/lib/auth/next-path";
 import { requireStaffPage } from "@/lib/auth/page-guard";
+import { roleAtLeast } from "@/lib/auth/roles";
 import { UserView } from "./user-view";
 
 /** Next hands dynamic segments over still percent-encoded for non-ASCII; a bare "%" must survive too. */
@@ -24,6 +25,6 @@ export default async function UserPage({
 }) {
   // Awaiting the search params renders per request with the URL's range and bucket in the first HTML.
   const [{ userId }, query] = await Promise.all([params, searchParams]);
-  await requireStaffPage("viewer", pathWithQuery(`/users/${userId}`, query));
-  return <UserView userId={decodeSegment(userId)} />;
+  const who = await requireStaffPage("viewer", pathWithQuery(`/users/${userId}`, query));
+  return <UserView userId={decodeSegment(userId)} canExport={roleAtLeast(who.role, "auditor")} />;
 }
