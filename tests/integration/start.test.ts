@@ -1,10 +1,12 @@
 // `npm start` refuses bad configuration before doing anything, naming the variable.
 import { spawnSync } from "node:child_process";
 import { expect, it } from "vitest";
+import { TEST_AUTH_SECRET } from "../support/app";
 
 const start = (env: Record<string, string>, args: string[] = []) =>
   spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts", ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
+    // A valid AUTH_SECRET unless a test says otherwise, so that no test writes data/auth-secret here.
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", AUTH_SECRET: TEST_AUTH_SECRET, ...env },
     encoding: "utf8",
     timeout: 30_000,
   });
@@ -22,4 +24,13 @@ it("explains itself with --help", () => {
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/Usage: npm start/);
   expect(r.stdout).toMatch(/applies pending database migrations/);
+});
+
+it("stops naming AUTH_SECRET when it is too short or too simple", () => {
+  for (const secret of ["short", "a".repeat(40)]) {
+    const r = start({ AUTH_SECRET: secret });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/AUTH_SECRET: (expected at least 32 characters|too simple)/);
+    expect(r.stdout).not.toContain("Building");
+  }
 });
