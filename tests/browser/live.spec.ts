@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startApp, type TestApp } from "../support/app";
+import { signInAs } from "../support/browser-auth";
 import { msgKeyCells, sendRecall, uniqueTag, waitUntilLive } from "../support/dashboard";
 
 let app: TestApp;
@@ -10,6 +11,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
+});
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, app, "viewer");
 });
 
 test("paused, new recalls wait behind an 'N new' button instead of moving the table", async ({ page }) => {

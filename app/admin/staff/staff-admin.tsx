@@ -13,14 +13,16 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
   const router = useRouter();
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
 
-  async function run(action: () => Promise<unknown>, done: string) {
+  async function run(action: () => Promise<unknown>, done: string): Promise<boolean> {
     setMessage(null);
     try {
       await action();
       setMessage({ kind: "ok", text: done });
       router.refresh();
+      return true;
     } catch (error) {
       setMessage({ kind: "error", text: error instanceof Error ? error.message : String(error) });
+      return false;
     }
   }
 
@@ -29,7 +31,7 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
     const form = event.currentTarget;
     const data = new FormData(form);
     const email = String(data.get("email") ?? "");
-    await run(
+    const created = await run(
       () =>
         sendJson("/api/admin/staff", "POST", {
           email,
@@ -39,7 +41,8 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
         }),
       `Created ${email}.`,
     );
-    form.reset();
+    // Kept on failure, so that only the refused field needs changing.
+    if (created) form.reset();
   }
 
   return (
