@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { jsonError, jsonOk } from "@/lib/api/response";
 import { appendAccessLog } from "@/lib/audit/access-log";
-import { getAuth } from "@/lib/auth/auth";
+import { authFor } from "@/lib/auth/auth";
 import { sessionPrincipal } from "@/lib/auth/session";
 import { refusalMessage, signInRefusal } from "@/lib/auth/sign-in-limit";
 import { getDb } from "@/lib/db/client";
@@ -33,13 +33,13 @@ export async function answerAuthRequest(request: Request): Promise<Response> {
   const crossSite = crossSiteReason(request.headers, request.url) ?? (request.headers.has("origin") ? null : "no Origin header");
   if (crossSite) return jsonError(403, { code: "cross_site", message: `Cross-site request refused (${crossSite})` });
   const db = await getDb();
-  const auth = await getAuth(isHttps(request.headers, request.url));
+  const auth = authFor(db, isHttps(request.headers, request.url));
   const address = clientAddress(request);
   return path === "/sign-in/email" ? signIn(request, db, auth, address) : signOut(request, db, auth, address);
 }
 
 type Db = Awaited<ReturnType<typeof getDb>>;
-type Auth = Awaited<ReturnType<typeof getAuth>>;
+type Auth = ReturnType<typeof authFor>;
 
 async function signIn(request: Request, db: Db, auth: Auth, address: string): Promise<Response> {
   let parsed: z.infer<typeof signInBody>;

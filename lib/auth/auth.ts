@@ -76,10 +76,18 @@ export type Auth = ReturnType<typeof build>;
 
 // Cookies are Secure when the request came over HTTPS (directly or per X-Forwarded-Proto); the
 // Secure instance also names its cookie with the __Secure- prefix, so each reads only its own.
-const holder = globalThis as unknown as { recallMonitorAuth?: Promise<{ secure: Auth; plain: Auth }> };
+// One pair per database client (the app has one; scripts and benchmarks may open their own).
+const instances = new WeakMap<Db, { secure: Auth; plain: Auth }>();
+
+export function authFor(db: Db, secure: boolean): Auth {
+  let both = instances.get(db);
+  if (!both) {
+    both = { secure: build(db, true), plain: build(db, false) };
+    instances.set(db, both);
+  }
+  return secure ? both.secure : both.plain;
+}
 
 export async function getAuth(secure: boolean): Promise<Auth> {
-  holder.recallMonitorAuth ??= getDb().then((db) => ({ secure: build(db, true), plain: build(db, false) }));
-  const both = await holder.recallMonitorAuth;
-  return secure ? both.secure : both.plain;
+  return authFor(await getDb(), secure);
 }

@@ -2,7 +2,7 @@
 // signed cookie and loads the session and its user; this adds what it does not do: idle expiry and
 // refusing disabled accounts.
 
-import { getAuth } from "@/lib/auth/auth";
+import { authFor } from "@/lib/auth/auth";
 import type { Principal } from "@/lib/auth/principal";
 import { asRole } from "@/lib/auth/roles";
 import { config } from "@/lib/config";
@@ -21,7 +21,7 @@ export function isIdleExpired(lastSeen: Date, now: Date, idleMinutes = config.au
 
 export async function sessionPrincipal(db: Db, headers: Headers, url: string): Promise<Principal | null> {
   if (!headers.get("cookie")) return null;
-  const auth = await getAuth(isHttps(headers, url));
+  const auth = authFor(db, isHttps(headers, url));
   const found = await auth.api.getSession({ headers, query: { disableRefresh: true } });
   if (!found || found.user.banned) return null;
   const { session, user } = found;

@@ -97,7 +97,9 @@ test("recalls that arrived while the viewer was on another page are there on com
 test("'Load older recalls' pages through the log by cursor, without repeating or skipping rows", async ({ page }) => {
   await page.goto(`${app.url}/recalls?limit=15`);
   await expect(msgKeyCells(page)).toHaveCount(15);
-  const all = (await (await fetch(`${app.url}/api/recalls?limit=500`)).json()) as { items: { msgKey: string }[] };
+  const all = (await (await fetch(`${app.url}/api/recalls?limit=500`, { headers: await app.headersFor("viewer") })).json()) as {
+    items: { msgKey: string }[];
+  };
   const older = page.getByRole("button", { name: "Load older recalls" });
   await older.click();
   await expect(msgKeyCells(page)).toHaveCount(30);
