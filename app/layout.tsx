@@ -4,7 +4,9 @@ import { connection } from "next/server";
 import { NuqsAdapter } from "nuqs/adapters/next/app";
 import type { ReactNode } from "react";
 import { NavLinks } from "@/components/nav-links";
+import { StaffMenu } from "@/components/staff-menu";
 import { TimeZoneToggle } from "@/components/time-zone-toggle";
+import { currentStaff } from "@/lib/auth/page-guard";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -17,6 +19,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Next.js can only put it on the scripts of a page it renders now (a prerendered page's scripts
   // would be blocked).
   await connection();
+  // Only what to show in the header: each page checks access itself (lib/auth/page-guard.ts),
+  // because a layout is not rendered again on every navigation.
+  const who = await currentStaff();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
@@ -31,9 +36,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/" className="focus-ring font-semibold tracking-tight">
               Recall Monitor
             </Link>
-            <NavLinks />
-            <div className="ml-auto">
+            {who ? <NavLinks role={who.role} /> : null}
+            <div className="ml-auto flex items-center gap-4">
               <TimeZoneToggle />
+              {who ? <StaffMenu who={who} /> : null}
             </div>
           </nav>
         </header>

@@ -2,6 +2,8 @@ import { headers } from "next/headers";
 import { CallbackAuthWarning } from "@/components/callback-auth-warning";
 import { ReceiverStatusPanel } from "@/components/receiver-status-panel";
 import { SetupNotice } from "@/components/setup-notice";
+import { pathWithQuery } from "@/lib/auth/next-path";
+import { requireStaffPage } from "@/lib/auth/page-guard";
 import { CLIENT_PROTOCOL_HEADER } from "@/lib/http/client-address";
 import { callbackUrlFor } from "@/lib/http/public-url";
 import { getReceiverStatus } from "@/lib/receiver-status";
@@ -10,13 +12,14 @@ import { OverviewView } from "./overview-view";
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const [status, h] = await Promise.all([getReceiverStatus(), headers(), searchParams]);
+  const who = await requireStaffPage("viewer", pathWithQuery("/", await searchParams));
+  const [status, h] = await Promise.all([getReceiverStatus(), headers()]);
   const url = callbackUrlFor(status.publicUrl, { host: h.get("host"), https: h.get(CLIENT_PROTOCOL_HEADER) === "https" });
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Overview</h1>
       {status.sdkAppIds.length === 0 ? <SetupNotice callbackUrl={url} /> : null}
-      <CallbackAuthWarning tokenSet={status.signRequired} allowedCidrs={status.allowedCidrs} />
+      {who.role === "admin" ? <CallbackAuthWarning tokenSet={status.signRequired} allowedCidrs={status.allowedCidrs} /> : null}
       <OverviewView />
       <ReceiverStatusPanel status={status} callbackUrl={url} />
     </div>

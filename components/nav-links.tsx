@@ -2,18 +2,24 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const LINKS = [
-  { href: "/", label: "Overview" },
-  { href: "/recalls", label: "Recalls" },
-  { href: "/users", label: "Users" },
-  { href: "/exports", label: "Exports" },
-] as const;
+import { type Role, roleAtLeast } from "@/lib/auth/roles";
 
-export function NavLinks() {
+const LINKS: { href: string; label: string; role: Role }[] = [
+  { href: "/", label: "Overview", role: "viewer" },
+  { href: "/recalls", label: "Recalls", role: "viewer" },
+  { href: "/users", label: "Users", role: "viewer" },
+  { href: "/exports", label: "Exports", role: "auditor" },
+  { href: "/audit", label: "Access log", role: "auditor" },
+  { href: "/settings/tokens", label: "API tokens", role: "auditor" },
+  { href: "/admin/staff", label: "Staff", role: "admin" },
+];
+
+/** The pages the signed-in role may open (the server checks each page again). */
+export function NavLinks({ role }: { role: Role }) {
   const pathname = usePathname();
   return (
     <ul className="flex flex-wrap items-center gap-x-1 gap-y-1">
-      {LINKS.map(({ href, label }) => {
+      {LINKS.filter((l) => roleAtLeast(role, l.role)).map(({ href, label }) => {
         const current = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
         return (
           <li key={href}>

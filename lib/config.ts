@@ -1,6 +1,6 @@
 // The one place that reads the environment. Everything else imports `config`.
 // Parsed once at start-up: a bad value stops the process with a message naming the variable.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseAddressList, parseTrustProxy, TrustProxyError } from "@/lib/http/trust-proxy";
@@ -80,6 +80,32 @@ const publicUrl = z
     error: "expected the URL where users and IM reach this app, e.g. https://recalls.example.com",
   });
 
+/** At least 32 characters, not one character repeated: `openssl rand -base64 32` gives one. */
+export const authSecret = z
+  .string()
+  .min(32, { error: "expected at least 32 characters (generate one with: openssl rand -base64 32)" })
+  .refine((v) => new Set(v).size >= 8, { error: "too simple: use a random value (openssl rand -base64 32)" });
+
+/** Where `npm start` keeps the generated secret when AUTH_SECRET is not set. */
+export const AUTH_SECRET_FILE = path.resolve("data", "auth-secret");
+
+function resolveAuthSecret(fromEnv: string | undefined, env: Record<string, string | undefined>, secretFile: string): string | undefined {
+  if (fromEnv) return fromEnv;
+  if (existsSync(secretFile)) {
+    const parsed = authSecret.safeParse(readFileSync(secretFile, "utf8").trim());
+    if (!parsed.success)
+      throw new ConfigError(`Invalid configuration:\n  AUTH_SECRET (from ${secretFile}): ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  }
+  // `next build` runs with NODE_ENV=production but signs nothing; the server checks at start-up.
+  if (env.NODE_ENV === "production" && env.NEXT_PHASE !== "phase-production-build") {
+    throw new ConfigError(
+      "Invalid configuration (see .env.example):\n  AUTH_SECRET: required in production (set it, or run `npm start` once to generate data/auth-secret)",
+    );
+  }
+  return undefined;
+}
+
 const envSchema = z.object({
   IM_SDKAPPID: sdkAppIds,
   IM_CALLBACK_TOKEN: z
@@ -105,6 +131,16 @@ const envSchema = z.object({
     .transform(Number)
     .pipe(z.number().int().min(1).max(65535, { error: "expected a TCP port number" })),
   LOG_LEVEL: z.enum(["info", "error", "silent"], { error: "expected info, error or silent" }).default("info"),
+  /** Signs session cookies. Unset: data/auth-secret (which `npm start` creates), else an error in production. */
+  AUTH_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .pipe(authSecret.optional()),
+  /** A session not used for this long ends. */
+  SESSION_IDLE_MINUTES: positiveInt(480, "minutes"),
+  /** A session ends this long after sign-in however much it is used. */
+  SESSION_MAX_HOURS: positiveInt(24, "hours"),
   ENABLE_BENCH_ROUTES: z
     .enum(["0", "1", "true", "false", ""], { error: "expected 1 or 0" })
     .optional()
@@ -119,7 +155,7 @@ function formatIssues(error: z.ZodError): string {
   return error.issues.map((i) => `  ${String(i.path[0] ?? "?")}: ${i.message}`).join("\n");
 }
 
-export function parseConfig(env: Record<string, string | undefined>) {
+export function parseConfig(env: Record<string, string | undefined>, options: { authSecretFile?: string } = {}) {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(`Invalid configuration (see .env.example):\n${formatIssues(parsed.error)}`);
@@ -150,6 +186,12 @@ export function parseConfig(env: Record<string, string | undefined>) {
         },
     dashboard: {
       callbackSilenceWarningMinutes: e.CALLBACK_SILENCE_WARNING_MINUTES,
+    },
+    auth: {
+      /** Undefined only outside production with no secret anywhere: lib/auth uses a per-process one. */
+      secret: resolveAuthSecret(e.AUTH_SECRET, env, options.authSecretFile ?? AUTH_SECRET_FILE),
+      sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+      sessionMaxHours: e.SESSION_MAX_HOURS,
     },
     port: e.PORT,
     logLevel: e.LOG_LEVEL,

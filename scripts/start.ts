@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { isBuildCurrent, recordBuild, sourceHash } from "./build-stamp";
 import { runScript } from "./cli";
@@ -7,6 +8,7 @@ const USAGE = `
 Usage: npm start
 
 Starts Recall Monitor's production server on http://localhost:$PORT (default 3000):
+  0. generates AUTH_SECRET into data/auth-secret when it is not set (first start);
   1. checks the configuration (environment and .env; see .env.example) and stops with a message
      naming any invalid variable;
   2. applies pending database migrations (SQLite by default: ./data/recall-monitor.db);
@@ -20,6 +22,12 @@ const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const serveScript = path.join(root, "scripts", "serve.ts");
 
 runScript(USAGE, async () => {
+  // Before the configuration is read: it needs AUTH_SECRET, which a fresh clone does not have.
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const { ensureAuthSecretFile } = await import("@/lib/auth/secret-file");
+  if (ensureAuthSecretFile(path.resolve("data", "auth-secret"))) {
+    console.log("Generated AUTH_SECRET into data/auth-secret (keep it; set AUTH_SECRET to use your own).");
+  }
   const { config } = await import("@/lib/config");
   const { applyMigrations } = await import("@/lib/db/migrations");
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };

@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { UserText } from "@/components/user-id";
+import { pathWithQuery } from "@/lib/auth/next-path";
+import { requireStaffPage } from "@/lib/auth/page-guard";
 import { getReadDb } from "@/lib/db/client";
 import { type ExportManifest, listExports, verifyExportLog } from "@/lib/export/export-log";
 import { exportsListQuerySchema } from "@/lib/export/export-query";
@@ -112,6 +114,7 @@ function Manifest({ m }: { m: ExportManifest }) {
 
 export default async function ExportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = await searchParams;
+  await requireStaffPage("auditor", pathWithQuery("/exports", raw));
   const parsed = exportsListQuerySchema.safeParse({ cursor: typeof raw.cursor === "string" ? raw.cursor : undefined });
   const db = await getReadDb();
   const [page, chain] = await Promise.all([listExports(db, parsed.success ? parsed.data : { limit: 20 }), verifyExportLog(db)]);

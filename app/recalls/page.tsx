@@ -1,3 +1,6 @@
+import { pathWithQuery } from "@/lib/auth/next-path";
+import { requireStaffPage } from "@/lib/auth/page-guard";
+import { roleAtLeast } from "@/lib/auth/roles";
 import { RecallsView } from "./recalls-view";
 
 export const metadata = { title: "Recalls · Recall Monitor" };
@@ -5,6 +8,6 @@ export const metadata = { title: "Recalls · Recall Monitor" };
 export default async function RecallsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // Awaiting the search params renders the page per request, so its first HTML already carries the
   // URL's filters; the client view reads and writes them through nuqs under the API's names.
-  await searchParams;
-  return <RecallsView />;
+  const who = await requireStaffPage("viewer", pathWithQuery("/recalls", await searchParams));
+  return <RecallsView canExport={roleAtLeast(who.role, "auditor")} />;
 }

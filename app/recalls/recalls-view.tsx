@@ -7,7 +7,8 @@ import { TimeRangePicker } from "@/components/time-range-picker";
 import { queryString } from "@/lib/client/api";
 import { pageSizeParams, recallFilterParams } from "@/lib/client/search-params";
 
-export function RecallsView() {
+/** `canExport`: the role may export (auditor and up); the export API checks again. */
+export function RecallsView({ canExport }: { canExport: boolean }) {
   const [filters] = useQueryStates(recallFilterParams);
   const [{ limit }] = useQueryStates(pageSizeParams);
   const filtered = Object.values(filters).some(Boolean);
@@ -25,7 +26,7 @@ export function RecallsView() {
         filters={filters}
         limit={limit}
         caption="Recalls, newest first"
-        actions={<ExportCsvButton search={queryString(filters)} />}
+        actions={canExport ? <ExportCsvButton search={queryString(filters)} /> : null}
         emptyText={filtered ? "No recalls match these filters." : "No recalls yet. They appear here as soon as IM calls the callback URL."}
       />
     </div>

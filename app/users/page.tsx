@@ -1,3 +1,5 @@
+import { pathWithQuery } from "@/lib/auth/next-path";
+import { requireStaffPage } from "@/lib/auth/page-guard";
 import { UsersView } from "./users-view";
 
 export const metadata = { title: "Users · Recall Monitor" };
@@ -5,6 +7,6 @@ export const metadata = { title: "Users · Recall Monitor" };
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // Awaiting the search params renders the page per request, so its first HTML already carries the
   // URL's search, sort and range; the client view reads and writes them through nuqs.
-  await searchParams;
+  await requireStaffPage("viewer", pathWithQuery("/users", await searchParams));
   return <UsersView />;
 }

@@ -1,22 +1,64 @@
-// One wrapper maps every error of a dashboard API to the JSON envelope, so route handlers stay
-// four lines (parse -> authorize -> call -> respond) without their own try/catch.
+// The one wrapper of every dashboard API: refuse cross-site browser requests -> authenticate
+// (session cookie or Bearer token) -> authorise (the route's declared minimum role, viewer unless
+// it says otherwise) -> call -> respond, mapping every error to the JSON envelope. A route cannot
+// skip the check: there is no way to call apiRoute without one. The public endpoints (IM callback,
+// health, the sign-in API) do not use it; tests/integration/route-inventory.test.ts lists them.
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError, ForbiddenError, UnauthenticatedError } from "@/lib/api/errors";
 import { jsonError } from "@/lib/api/response";
+import { authenticate } from "@/lib/auth/authenticate";
+import type { Principal } from "@/lib/auth/principal";
+import { type Role, roleAtLeast } from "@/lib/auth/roles";
+import { getDb } from "@/lib/db/client";
 import { unavailableFor } from "@/lib/db/query-budget";
+import { crossSiteReason } from "@/lib/http/same-origin";
 import { errorId, log } from "@/lib/log";
 
 type RouteContext<P> = { params: Promise<P> };
-type Handler<P> = (request: Request, params: P) => Promise<Response>;
+type Handler<P> = (request: Request, params: P, principal: Principal) => Promise<Response>;
+export type RouteOptions = { role: Role };
 
-export function apiRoute<P = Record<string, never>>(handler: Handler<P>) {
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function apiRoute<P = Record<string, never>>(handler: Handler<P>): (request: Request, context: RouteContext<P>) => Promise<Response>;
+export function apiRoute<P = Record<string, never>>(
+  options: RouteOptions,
+  handler: Handler<P>,
+): (request: Request, context: RouteContext<P>) => Promise<Response>;
+export function apiRoute<P = Record<string, never>>(first: Handler<P> | RouteOptions, second?: Handler<P>) {
+  const options: RouteOptions = typeof first === "function" ? { role: "viewer" } : first;
+  const handler = typeof first === "function" ? first : second;
+  if (!handler) throw new Error("apiRoute needs a handler");
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
-      return await handler(request, await context.params);
+      const principal = await authorize(request, options.role);
+      return await handler(request, await context.params, principal);
     } catch (error) {
       return errorResponse(error, request);
     }
   };
+}
+
+/** Throws the 403/401 the request deserves, or returns who is asking. */
+export async function authorize(request: Request, minimum: Role): Promise<Principal> {
+  // Before anything else, so that a forged cross-site request (a link to the export URL, a form
+  // posted from another site) does nothing at all, not even a log entry.
+  const crossSite = crossSiteReason(request.headers, request.url);
+  if (crossSite) throw new ForbiddenError(`Cross-site request refused (${crossSite})`, "cross_site");
+  if (!SAFE_METHODS.has(request.method) && request.headers.has("cookie") && !request.headers.has("authorization")) {
+    // Every browser sends one of these on a POST; a cookie-carrying change without either is not
+    // from our pages.
+    if (!request.headers.has("origin") && !request.headers.has("sec-fetch-site")) {
+      throw new ForbiddenError("Cross-site request refused (no Origin header)", "cross_site");
+    }
+  }
+  if (!request.headers.has("cookie") && !request.headers.has("authorization")) throw new UnauthenticatedError();
+  const principal = await authenticate(await getDb(), request);
+  if (!principal) throw new UnauthenticatedError();
+  if (!roleAtLeast(principal.role, minimum)) {
+    throw new ForbiddenError(`This needs the ${minimum} role or higher; ${principal.email} is signed in as ${principal.role}`);
+  }
+  return principal;
 }
 
 export function errorResponse(caught: unknown, request: Request): Response {

@@ -29,6 +29,10 @@ export async function fetchJson<T>(url: string): Promise<T> {
   } catch {
     throw new ApiError("Cannot reach the server. Check your connection; the view retries by itself.", 0, "network");
   }
+  if (res.status === 401 && typeof window !== "undefined") {
+    // The session ended (idle, signed out elsewhere, or ended by an admin): sign in again and come back.
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   if (!res.ok) {
     let body: Envelope | undefined;
     try {
@@ -48,4 +52,27 @@ export function queryString(params: Record<string, string | number | null | unde
   }
   const s = q.toString();
   return s ? `?${s}` : "";
+}
+
+/** Sends a JSON change to the dashboard's API; throws ApiError with the server's message when refused. */
+export async function sendJson<T>(url: string, method: "POST" | "PATCH" | "DELETE", body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { accept: "application/json", "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError("Cannot reach the server. Check your connection and try again.", 0, "network");
+  }
+  let parsed: unknown;
+  try {
+    parsed = await res.json();
+  } catch {}
+  if (!res.ok) {
+    const { message, code } = errorOf(parsed as Envelope | undefined, res.status);
+    throw new ApiError(message, res.status, code);
+  }
+  return parsed as T;
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { expect, type Page, test } from "@playwright/test";
 import { startApp, type TestApp } from "../support/app";
+import { signInAs } from "../support/browser-auth";
 import { parseCsvObjects } from "../support/csv";
 import { msgKeyCells, type SentRecall, sendRecall } from "../support/dashboard";
 
@@ -21,6 +22,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
+});
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, app, "auditor");
 });
 
 /** The recall log's rows as the CSV must hold them: what the table shows, oldest first. */

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startApp, type TestApp } from "../support/app";
+import { signInAs } from "../support/browser-auth";
 import { msgKeyCells, sendRecall, uniqueTag, waitUntilLive } from "../support/dashboard";
 
 let app: TestApp;
@@ -10,6 +11,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
+});
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, app, "viewer");
 });
 
 test("paused, new recalls wait behind an 'N new' button instead of moving the table", async ({ page }) => {
@@ -93,7 +97,9 @@ test("recalls that arrived while the viewer was on another page are there on com
 test("'Load older recalls' pages through the log by cursor, without repeating or skipping rows", async ({ page }) => {
   await page.goto(`${app.url}/recalls?limit=15`);
   await expect(msgKeyCells(page)).toHaveCount(15);
-  const all = (await (await fetch(`${app.url}/api/recalls?limit=500`)).json()) as { items: { msgKey: string }[] };
+  const all = (await (await fetch(`${app.url}/api/recalls?limit=500`, { headers: await app.headersFor("viewer") })).json()) as {
+    items: { msgKey: string }[];
+  };
   const older = page.getByRole("button", { name: "Load older recalls" });
   await older.click();
   await expect(msgKeyCells(page)).toHaveCount(30);

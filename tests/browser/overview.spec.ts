@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startApp, type TestApp } from "../support/app";
+import { signInAs } from "../support/browser-auth";
 import { sendRecall } from "../support/dashboard";
 
 let app: TestApp;
@@ -8,6 +9,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
+});
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, app, "viewer");
 });
 
 test("before any callback the overview warns that IM has not called yet", async ({ page }) => {

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startApp, type TestApp } from "../support/app";
+import { signInAs } from "../support/browser-auth";
 import { msgKeyCells, type SentRecall, sendRecall, waitUntilLive } from "../support/dashboard";
 
 const OTHER_APP = "1400000002";
@@ -18,6 +19,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
+});
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, app, "viewer");
 });
 
 test("the recall log lists every recall newest first with all its columns", async ({ page }) => {

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startApp, type TestApp } from "../support/app";
+import { signInAs } from "../support/browser-auth";
 import { callbackUrl, post, recallBody } from "../support/im";
 
 test.describe("overview without an SDKAppID", () => {
@@ -9,6 +10,9 @@ test.describe("overview without an SDKAppID", () => {
   });
   test.afterAll(async () => {
     await app?.stop();
+  });
+  test.beforeEach(async ({ page }) => {
+    await signInAs(page, app, "viewer");
   });
 
   test("shows the setup notice with the callback URL to enter", async ({ page }) => {
@@ -25,6 +29,9 @@ test.describe("overview with an SDKAppID", () => {
   });
   test.afterAll(async () => {
     await app?.stop();
+  });
+  test.beforeEach(async ({ page }) => {
+    await signInAs(page, app, "viewer");
   });
 
   test("has no setup notice and counts stored recalls", async ({ page }) => {

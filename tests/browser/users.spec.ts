@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startApp, type TestApp } from "../support/app";
+import { signInAs } from "../support/browser-auth";
 import { sendRecall, uniqueTag, waitUntilLive } from "../support/dashboard";
 
 let app: TestApp;
@@ -18,6 +19,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
+});
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, app, "viewer");
 });
 
 const userCells = (page: import("@playwright/test").Page) => page.locator("tbody tr[data-user-id] td:first-child");

@@ -79,7 +79,7 @@ const newestFirst = (rows: typeof stored) =>
   [...rows].sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime() || b.id - a.id).map((r) => r.id);
 
 async function list(query: string) {
-  const res = await getJson<RecallPage>(`${app.url}/api/recalls?${query}`);
+  const res = await getJson<RecallPage>(`${app.url}/api/recalls?${query}`, { headers: await app.headersFor("viewer") });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 }
@@ -89,7 +89,7 @@ async function listIds(query: string) {
 }
 
 async function expectInvalid(path: string, parameter: string) {
-  const res = await getJson<ApiErrorJson>(`${app.url}${path}`);
+  const res = await getJson<ApiErrorJson>(`${app.url}${path}`, { headers: await app.headersFor("viewer") });
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe("invalid_parameter");
   expect(res.body.error.parameter).toBe(parameter);
@@ -217,13 +217,13 @@ describe("cursor stability", () => {
 describe("GET /api/recalls/{id}", () => {
   it("returns one recall with its raw platform", async () => {
     const dave = stored[4];
-    const res = await getJson<RecallDetail>(`${app.url}/api/recalls/${dave?.id}`);
+    const res = await getJson<RecallDetail>(`${app.url}/api/recalls/${dave?.id}`, { headers: await app.headersFor("viewer") });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: dave?.id, fromAccount: "dave", toAccount: "张三", optPlatform: "macOS", optPlatformRaw: "Mac" });
   });
 
   it("answers 404 in the error envelope for an id that does not exist", async () => {
-    const res = await getJson<ApiErrorJson>(`${app.url}/api/recalls/999999999`);
+    const res = await getJson<ApiErrorJson>(`${app.url}/api/recalls/999999999`, { headers: await app.headersFor("viewer") });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe("not_found");
     expect(res.body.error.message).toContain("999999999");

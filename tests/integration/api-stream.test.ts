@@ -25,7 +25,7 @@ const item = (data: string) => JSON.parse(data) as RecallItem;
 
 describe("GET /api/recalls/stream", () => {
   it("sends a recall called back after connecting as an event whose id is the recall id", async () => {
-    const sse = await openSse(`${app.url}/api/recalls/stream?from=stream-a`);
+    const sse = await openSse(`${app.url}/api/recalls/stream?from=stream-a`, await app.headersFor("viewer"));
     try {
       expect(sse.status).toBe(200);
       expect(sse.headers.get("content-type")).toMatch(/^text\/event-stream/);
@@ -53,7 +53,7 @@ describe("GET /api/recalls/stream", () => {
   });
 
   it("sends only recalls matching its filters, in id order", async () => {
-    const sse = await openSse(`${app.url}/api/recalls/stream?user=stream-c&platform=android`);
+    const sse = await openSse(`${app.url}/api/recalls/stream?user=stream-c&platform=android`, await app.headersFor("viewer"));
     try {
       await sendRecall({ From_Account: "someone", To_Account: "else" });
       const a = await sendRecall({ From_Account: "stream-c", To_Account: "x" });
@@ -68,7 +68,7 @@ describe("GET /api/recalls/stream", () => {
   });
 
   it("finds recalls another instance committed (no in-process notice) by polling", async () => {
-    const sse = await openSse(`${app.url}/api/recalls/stream?from=stream-other-instance`);
+    const sse = await openSse(`${app.url}/api/recalls/stream?from=stream-other-instance`, await app.headersFor("viewer"));
     try {
       const [id] = await storeTestRecalls(await appDb(app), [newRecall({ fromAccount: "stream-other-instance" })]);
       const events = await sse.waitFor(1);
@@ -79,7 +79,7 @@ describe("GET /api/recalls/stream", () => {
   });
 
   it("resumes after Last-Event-ID with exactly the rows missed while disconnected", async () => {
-    const first = await openSse(`${app.url}/api/recalls/stream?to=stream-d`);
+    const first = await openSse(`${app.url}/api/recalls/stream?to=stream-d`, await app.headersFor("viewer"));
     await sendRecall({ From_Account: "p", To_Account: "stream-d" });
     const [seen] = await first.waitFor(1);
     first.close();
@@ -89,8 +89,8 @@ describe("GET /api/recalls/stream", () => {
     await sendRecall({ From_Account: "p", To_Account: "not-stream-d" });
 
     for (const resume of [
-      (url: string) => openSse(url, { "last-event-id": seen?.id ?? "" }),
-      (url: string) => openSse(`${url}&lastEventId=${seen?.id}`),
+      async (url: string) => openSse(url, { ...(await app.headersFor("viewer")), "last-event-id": seen?.id ?? "" }),
+      async (url: string) => openSse(`${url}&lastEventId=${seen?.id}`, await app.headersFor("viewer")),
     ]) {
       const again = await resume(`${app.url}/api/recalls/stream?to=stream-d`);
       try {
@@ -107,14 +107,15 @@ describe("GET /api/recalls/stream", () => {
 
   it("notices when clients disconnect, and keeps serving", async () => {
     const closedBefore = app.logs().split("recall_stream_closed").length;
-    const streams = await Promise.all([1, 2, 3].map(() => openSse(`${app.url}/api/recalls/stream`)));
+    const viewer = await app.headersFor("viewer");
+    const streams = await Promise.all([1, 2, 3].map(() => openSse(`${app.url}/api/recalls/stream`, viewer)));
     for (const s of streams) s.close();
     const logs = await eventually(
       async () => app.logs(),
       (text) => text.split("recall_stream_closed").length >= closedBefore + 3,
     );
     expect(logs.split("recall_stream_closed").length).toBeGreaterThanOrEqual(closedBefore + 3);
-    const sse = await openSse(`${app.url}/api/recalls/stream?from=stream-after-close`);
+    const sse = await openSse(`${app.url}/api/recalls/stream?from=stream-after-close`, await app.headersFor("viewer"));
     try {
       await sendRecall({ From_Account: "stream-after-close" });
       expect(await sse.waitFor(1)).toHaveLength(1);
@@ -129,7 +130,9 @@ describe("GET /api/recalls/stream", () => {
     [{}, "lastEventId=-1", "lastEventId"],
     [{}, "since=soon", "since"],
   ])("answers 400 naming the parameter for %j %s", async (headers, query, parameter) => {
-    const res = await getJson<ApiErrorJson>(`${app.url}/api/recalls/stream?${query}`, { headers });
+    const res = await getJson<ApiErrorJson>(`${app.url}/api/recalls/stream?${query}`, {
+      headers: { ...(await app.headersFor("viewer")), ...headers },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: "invalid_parameter", parameter });
   });
@@ -138,7 +141,7 @@ describe("GET /api/recalls/stream", () => {
 describe("shutting down with a dashboard open", () => {
   it("closes open streams so the server exits on SIGTERM instead of waiting for them", async () => {
     const own = await startApp();
-    const conn = await openSse(`${own.url}/api/recalls/stream`);
+    const conn = await openSse(`${own.url}/api/recalls/stream`, await own.headersFor("viewer"));
     expect(conn.status).toBe(200);
     await eventually(
       async () => conn.text(),

@@ -103,13 +103,13 @@ afterAll(async () => {
 });
 
 async function ok<T>(path: string): Promise<T> {
-  const res = await getJson<T>(`${app.url}${path}`);
+  const res = await getJson<T>(`${app.url}${path}`, { headers: await app.headersFor("viewer") });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 }
 
 async function expectInvalid(path: string, parameter: string) {
-  const res = await getJson<ApiErrorJson>(`${app.url}${path}`);
+  const res = await getJson<ApiErrorJson>(`${app.url}${path}`, { headers: await app.headersFor("viewer") });
   expect(res.status, JSON.stringify(res.body)).toBe(400);
   expect(res.body.error).toMatchObject({ code: "invalid_parameter", parameter });
 }

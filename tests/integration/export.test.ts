@@ -45,6 +45,14 @@ function expectedCells(r: ApiRecall): Record<string, string> {
   };
 }
 
+/** fetch as the test auditor: the export, its count and the export log need that role. */
+async function fetchAs(app: TestApp, url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, {
+    ...init,
+    headers: { ...(await app.headersFor("auditor")), ...(init.headers as Record<string, string> | undefined) },
+  });
+}
+
 async function allFromApi(app: TestApp, query: string): Promise<ApiRecall[]> {
   const items: ApiRecall[] = [];
   let cursor: string | null = null;
@@ -52,7 +60,7 @@ async function allFromApi(app: TestApp, query: string): Promise<ApiRecall[]> {
     const q = new URLSearchParams(query);
     q.set("limit", "500");
     if (cursor) q.set("cursor", cursor);
-    const res = await fetch(`${app.url}/api/recalls?${q}`);
+    const res = await fetchAs(app, `${app.url}/api/recalls?${q}`);
     expect(res.status, query).toBe(200);
     const page = (await res.json()) as { items: ApiRecall[]; nextCursor: string | null };
     items.push(...page.items);
@@ -62,7 +70,7 @@ async function allFromApi(app: TestApp, query: string): Promise<ApiRecall[]> {
 }
 
 async function download(app: TestApp, query: string) {
-  const res = await fetch(`${app.url}/api/recalls/export${query ? `?${query}` : ""}`);
+  const res = await fetchAs(app, `${app.url}/api/recalls/export${query ? `?${query}` : ""}`);
   const bytes = new Uint8Array(await res.arrayBuffer());
   return { res, bytes, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
 }
@@ -83,18 +91,18 @@ async function deliver(app: TestApp, body: Record<string, unknown>) {
 }
 
 /** GET of a JSON answer, retried once if the server had just closed the idle connection. */
-async function fetchJson(url: string) {
+async function fetchJson(app: TestApp, url: string) {
   try {
-    return await (await fetch(url)).json();
+    return await (await fetchAs(app, url)).json();
   } catch {
-    return (await fetch(url)).json();
+    return (await fetchAs(app, url)).json();
   }
 }
 
 /** A download through node:http, whose paused response really stops reading from the socket. */
-function openDownload(url: string): Promise<IncomingMessage> {
+function openDownload(url: string, headers: Record<string, string>): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    get(url, { agent: false }, resolve).on("error", reject);
+    get(url, { agent: false, headers }, resolve).on("error", reject);
   });
 }
 
@@ -195,15 +203,15 @@ describe("export of a small, varied recall log", () => {
       "from=a&from=b",
       `from=${"x".repeat(300)}`,
     ]) {
-      const api = await fetch(`${app.url}/api/recalls?${query}`);
-      const exp = await fetch(`${app.url}/api/recalls/export?${query}`);
-      const count = await fetch(`${app.url}/api/recalls/export/count?${query}`);
+      const api = await fetchAs(app, `${app.url}/api/recalls?${query}`);
+      const exp = await fetchAs(app, `${app.url}/api/recalls/export?${query}`);
+      const count = await fetchAs(app, `${app.url}/api/recalls/export/count?${query}`);
       expect(exp.status, query).toBe(400);
       const apiBody = await api.json();
       expect(await exp.json(), query).toEqual(apiBody);
       expect(await count.json(), query).toEqual(apiBody);
     }
-    const bom = await fetch(`${app.url}/api/recalls/export?bom=yes`);
+    const bom = await fetchAs(app, `${app.url}/api/recalls/export?bom=yes`);
     expect(bom.status).toBe(400);
     expect(await bom.json()).toMatchObject({ error: { code: "invalid_parameter", parameter: "bom" } });
     expect(await (await app.db()).exportLog.count()).toBe(before);
@@ -256,9 +264,9 @@ describe("export of a small, varied recall log", () => {
     expect(end?.rowCount).toBe(parseCsvObjects(text.slice(1)).rows.length);
     expect(JSON.parse(end?.filters ?? "")).toEqual({ user: "bob" });
     expect(end?.bom).toBe(true);
-    expect(end?.requestedBy).toMatch(/127\.0\.0\.1/);
+    expect(end?.requestedBy).toMatch(/^auditor@test\.example \(.*127\.0\.0\.1\)$/);
 
-    const list = await (await fetch(`${app.url}/api/exports?limit=1`)).json();
+    const list = await (await fetchAs(app, `${app.url}/api/exports?limit=1`)).json();
     expect(list.items).toHaveLength(1);
     expect(list.items[0]).toMatchObject({
       exportId,
@@ -270,14 +278,14 @@ describe("export of a small, varied recall log", () => {
       filename: FILENAME.exec(res.headers.get("content-disposition") ?? "")?.[0].match(/recalls-.*\.csv/)?.[0],
     });
     // Older exports are on the next page, newest first.
-    const older = await (await fetch(`${app.url}/api/exports?limit=1&cursor=${list.nextCursor}`)).json();
+    const older = await (await fetchAs(app, `${app.url}/api/exports?limit=1&cursor=${list.nextCursor}`)).json();
     expect(older.items[0].startedAt <= list.items[0].startedAt).toBe(true);
     expect(older.items[0].exportId).not.toBe(exportId);
   });
 
   it("counts the rows an export with the same filters writes", async () => {
     for (const query of ["", "user=alice", "platform=Android", "from=nobody-at-all"]) {
-      const count = await (await fetch(`${app.url}/api/recalls/export/count?${query}`)).json();
+      const count = await (await fetchAs(app, `${app.url}/api/recalls/export/count?${query}`)).json();
       const { text } = await download(app, query);
       expect(count.count, query).toBe(parseCsvObjects(text).rows.length);
     }
@@ -304,7 +312,7 @@ describe("export of a small, varied recall log", () => {
     }
     await db.$executeRaw`UPDATE export_log SET sha256 = ${"f".repeat(64)} WHERE seq = ${victim?.seq}`;
     expect(await verifyExportLog(db)).toMatchObject({ ok: false, seq: victim?.seq, problem: "its contents do not match its hash" });
-    const page = await (await fetch(`${app.url}/exports`)).text();
+    const page = await (await fetch(`${app.url}/exports`, { headers: await app.cookieFor("auditor") })).text();
     expect(page).toContain(`Log damaged at entry #${victim?.seq}`);
   });
 });
@@ -347,10 +355,10 @@ describe("export of a large recall log while callbacks keep arriving", () => {
   });
 
   it("holds exactly the rows present when it started, even as new callbacks are stored mid-download", async () => {
-    const count = await fetchJson(`${app.url}/api/recalls/export/count`);
+    const count = await fetchJson(app, `${app.url}/api/recalls/export/count`);
     expect(count.count).toBe(ROWS + 1);
 
-    const res = await openDownload(`${app.url}/api/recalls/export`);
+    const res = await openDownload(`${app.url}/api/recalls/export`, await app.headersFor("auditor"));
     const exportId = String(res.headers["x-export-id"] ?? "");
     const chunks = [await nextChunk(res)];
     expect(chunks[0]?.toString("utf8").startsWith(`${HEADER}\r\n`)).toBe(true);
@@ -376,13 +384,13 @@ describe("export of a large recall log while callbacks keep arriving", () => {
     expect(end).toMatchObject({ status: "completed", rowCount: ROWS + 1, sha256: sha256(bytes) });
 
     // A new export includes them.
-    const after = await fetchJson(`${app.url}/api/recalls/export/count`);
+    const after = await fetchJson(app, `${app.url}/api/recalls/export/count`);
     expect(after.count).toBe(ROWS + 1 + late.length);
   });
 
   it("stops and logs the export as aborted when the client disconnects mid-download", async () => {
     const controller = new AbortController();
-    const res = await fetch(`${app.url}/api/recalls/export`, { signal: controller.signal });
+    const res = await fetchAs(app, `${app.url}/api/recalls/export`, { signal: controller.signal });
     const exportId = res.headers.get("x-export-id") ?? "";
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     let received = 0;
@@ -405,7 +413,7 @@ describe("export of a large recall log while callbacks keep arriving", () => {
     expect(end?.rowCount).toBeLessThan(ROWS);
     expect(Number(end?.byteCount)).toBeGreaterThanOrEqual(received);
 
-    const list = await fetchJson(`${app.url}/api/exports`);
+    const list = await fetchJson(app, `${app.url}/api/exports`);
     expect(list.items.find((m: { exportId: string }) => m.exportId === exportId)).toMatchObject({ status: "aborted" });
     expect(await verifyExportLog(await app.db())).toMatchObject({ ok: true });
   });

@@ -20,7 +20,7 @@ it("refuses callbacks with 503 and says what to configure", async () => {
 
 it("still serves the dashboard and the health check", async () => {
   expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
-  const page = await fetch(app.url);
+  const page = await fetch(app.url, { headers: await app.cookieFor("viewer") });
   expect(page.status).toBe(200);
   expect(await page.text()).toContain("no SDKAppID is configured");
 });

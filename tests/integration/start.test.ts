@@ -1,10 +1,12 @@
 // `npm start` refuses bad configuration before doing anything, naming the variable.
 import { spawnSync } from "node:child_process";
 import { expect, it } from "vitest";
+import { TEST_AUTH_SECRET } from "../support/app";
 
 const start = (env: Record<string, string>, args: string[] = []) =>
   spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts", ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
+    // A valid AUTH_SECRET unless a test says otherwise, so that no test writes data/auth-secret here.
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", AUTH_SECRET: TEST_AUTH_SECRET, ...env },
     encoding: "utf8",
     timeout: 30_000,
   });
@@ -33,4 +35,13 @@ it("warns first thing when callbacks are unauthenticated (no IM_CALLBACK_TOKEN),
   const withToken = start({ ...unreachable, IM_CALLBACK_TOKEN: "a-token" });
   expect(withToken.status).not.toBe(0);
   expect(withToken.stderr).not.toContain("IM_CALLBACK_TOKEN is not set");
+});
+
+it("stops naming AUTH_SECRET when it is too short or too simple", () => {
+  for (const secret of ["short", "a".repeat(40)]) {
+    const r = start({ AUTH_SECRET: secret });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/AUTH_SECRET: (expected at least 32 characters|too simple)/);
+    expect(r.stdout).not.toContain("Building");
+  }
 });

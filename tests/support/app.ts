@@ -3,10 +3,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
+import type { Role } from "@/lib/auth/roles";
 import { connectDb, type Db } from "@/lib/db/client";
+import { headersFor, sessionCookieFor } from "./auth";
 import { createTestDatabase, type TestDatabase } from "./databases";
 
 export const TEST_APP_ID = "1400000001";
+/** Fixed so that a restarted app still accepts the sessions it issued. */
+export const TEST_AUTH_SECRET = "test-secret-for-integration-tests-0123456789";
 
 export type TestApp = {
   url: string;
@@ -14,6 +18,10 @@ export type TestApp = {
   /** A Prisma client on the app's database, for assertions. */
   db(): Promise<Db>;
   logs(): string;
+  /** `Authorization: Bearer <token>` of a staff account with `role` (tests/support/auth.ts). */
+  headersFor(role: Role): Promise<Record<string, string>>;
+  /** `Cookie: <session>` of a signed-in staff account with `role`, for pages. */
+  cookieFor(role: Role): Promise<Record<string, string>>;
   /** Kills the server process at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
   /** Starts the server again on the same port and database. */
@@ -48,6 +56,7 @@ export async function startApp(options: { env?: Record<string, string>; database
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: testDb.database.url,
     IM_SDKAPPID: TEST_APP_ID,
+    AUTH_SECRET: TEST_AUTH_SECRET,
     PORT: String(port),
     ...options.env,
   };
@@ -90,7 +99,7 @@ export async function startApp(options: { env?: Record<string, string>; database
     });
 
   await launch();
-  return {
+  const app: TestApp = {
     url,
     database: testDb.database,
     db: async () => {
@@ -98,6 +107,8 @@ export async function startApp(options: { env?: Record<string, string>; database
       return client;
     },
     logs: () => output,
+    headersFor: (role) => headersFor(app, role),
+    cookieFor: (role) => sessionCookieFor(app, role),
     kill: () => exit("SIGKILL"),
     restart: launch,
     stop: async () => {
@@ -106,4 +117,5 @@ export async function startApp(options: { env?: Record<string, string>; database
       await testDb.drop();
     },
   };
+  return app;
 }

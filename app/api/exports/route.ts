@@ -1,4 +1,3 @@
-import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
@@ -9,8 +8,7 @@ import { exportsListQuerySchema } from "@/lib/export/export-query";
 export const dynamic = "force-dynamic";
 
 /** The export log, newest export first: `?limit=&cursor=` → `{items: ExportManifest[], nextCursor}`. */
-export const GET = apiRoute(async (request) => {
+export const GET = apiRoute({ role: "auditor" }, async (request) => {
   const page = parseQuery(exportsListQuerySchema, request);
-  await requireViewer(request);
   return jsonOk(await listExports(await getReadDb(), page));
 });

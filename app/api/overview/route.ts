@@ -1,4 +1,3 @@
-import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
@@ -8,8 +7,7 @@ import { getOverview, overviewQuerySchema } from "@/lib/overview";
 export const dynamic = "force-dynamic";
 
 /** The overview's data: `?since=&until=&sdkAppId=&bucket=hour|day`. */
-export const GET = apiRoute(async (request) => {
+export const GET = apiRoute({ role: "viewer" }, async (request) => {
   const query = parseQuery(overviewQuerySchema, request);
-  await requireViewer(request);
   return jsonOk(await getOverview(await getReadDb(), query));
 });

@@ -1,4 +1,3 @@
-import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
@@ -9,8 +8,7 @@ import { listRecalls } from "@/lib/recalls/list";
 export const dynamic = "force-dynamic";
 
 /** The recall log, newest first: `?user=&from=&to=&platform=&ip=&msgKey=&sdkAppId=&since=&until=&limit=&cursor=`. */
-export const GET = apiRoute(async (request) => {
+export const GET = apiRoute({ role: "viewer" }, async (request) => {
   const query = parseQuery(recallListQuerySchema, request);
-  await requireViewer(request);
   return jsonOk(await listRecalls(await getReadDb(), query));
 });

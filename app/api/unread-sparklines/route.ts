@@ -1,4 +1,3 @@
-import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
@@ -8,8 +7,7 @@ import { getUnreadSparklines, unreadSparklinesQuerySchema } from "@/lib/users/sp
 export const dynamic = "force-dynamic";
 
 /** Unread-count sparklines for a page of users: `?user=a&user=b&since=&until=&points=&sdkAppId=`. */
-export const GET = apiRoute(async (request) => {
+export const GET = apiRoute({ role: "viewer" }, async (request) => {
   const query = parseQuery(unreadSparklinesQuerySchema, request);
-  await requireViewer(request);
   return jsonOk(await getUnreadSparklines(await getReadDb(), query));
 });

@@ -1,4 +1,3 @@
-import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
@@ -8,8 +7,7 @@ import { listUsers, userListQuerySchema } from "@/lib/users/list";
 export const dynamic = "force-dynamic";
 
 /** Recalls per user: `?q=&sort=&order=&limit=&cursor=&since=&until=&sdkAppId=`. */
-export const GET = apiRoute(async (request) => {
+export const GET = apiRoute({ role: "viewer" }, async (request) => {
   const query = parseQuery(userListQuerySchema, request);
-  await requireViewer(request);
   return jsonOk(await listUsers(await getReadDb(), query));
 });

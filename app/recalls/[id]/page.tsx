@@ -1,3 +1,4 @@
+import { requireStaffPage } from "@/lib/auth/page-guard";
 import { RecallDetailView } from "./recall-detail-view";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -8,5 +9,6 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 // check covers it too.
 export default async function RecallPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  await requireStaffPage("viewer", `/recalls/${id}`);
   return <RecallDetailView id={id} />;
 }

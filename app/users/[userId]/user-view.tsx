@@ -17,7 +17,7 @@ import type { UserCounterparts, UserTrend } from "@/lib/users/trend";
 // The API's trend covers this many days when the URL gives no `since`.
 const DEFAULT_DAYS = 30;
 
-export function UserView({ userId }: { userId: string }) {
+export function UserView({ userId, canExport }: { userId: string; canExport: boolean }) {
   const [{ since, until, bucket: urlBucket }, setParams] = useQueryStates(userPageParams);
   const bucket = urlBucket ?? defaultBucket(since ?? new Date(Date.now() - DEFAULT_DAYS * 24 * 3600_000).toISOString(), until);
   const base = `/api/users/${encodeURIComponent(userId)}`;
@@ -160,7 +160,7 @@ export function UserView({ userId }: { userId: string }) {
           filters={logFilters}
           caption={`Recalls sent or received by ${visibleText(userId)}, newest first`}
           emptyText={`No recalls sent or received by ${visibleText(userId)}${since || until ? " in this range" : ""}.`}
-          actions={<ExportCsvButton search={queryString(logFilters)} />}
+          actions={canExport ? <ExportCsvButton search={queryString(logFilters)} /> : null}
         />
       </section>
     </div>

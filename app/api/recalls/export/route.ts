@@ -1,17 +1,27 @@
-import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { parseQuery } from "@/lib/api/search-params";
+import { appendAccessLog } from "@/lib/audit/access-log";
 import { getDb } from "@/lib/db/client";
-import { recallExportQuerySchema, requesterOf } from "@/lib/export/export-query";
+import { recallExportQuerySchema } from "@/lib/export/export-query";
 import { startRecallsExport } from "@/lib/export/recalls-export";
+import { clientAddress } from "@/lib/http/client-address";
 
 export const dynamic = "force-dynamic";
 
-/** The recall log as CSV: `?<the recall log's filters>&bom=1`. Streams; logged in the export log. */
-export const GET = apiRoute(async (request) => {
+/** The recall log as CSV (auditors and admins): `?<the recall log's filters>&bom=1`. Streams; logged in the export log and the access log. */
+export const GET = apiRoute({ role: "auditor" }, async (request, _params, who) => {
   const { bom, ...filters } = parseQuery(recallExportQuerySchema, request);
-  await requireViewer(request);
-  const started = await startRecallsExport(await getDb(), { filters, bom, requestedBy: requesterOf(request), signal: request.signal });
+  const db = await getDb();
+  const address = clientAddress(request);
+  const started = await startRecallsExport(db, { filters, bom, requestedBy: `${who.email} (${address})`, signal: request.signal });
+  await appendAccessLog(db, {
+    action: "csv_export",
+    actor: { id: who.userId, email: who.email, via: who.via },
+    target: started.filename,
+    address,
+    exportId: started.exportId,
+    detail: { filters },
+  });
   return new Response(started.stream, {
     headers: {
       "content-type": "text/csv; charset=utf-8",

@@ -1,4 +1,3 @@
-import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { parseQuery } from "@/lib/api/search-params";
 import { config } from "@/lib/config";
@@ -10,9 +9,8 @@ import { streamOwner } from "@/lib/recalls/stream-limits";
 export const dynamic = "force-dynamic";
 
 /** Server-Sent Events of new recalls matching the log's filters; resumes after Last-Event-ID. 429 past the stream limits. */
-export const GET = apiRoute(async (request) => {
+export const GET = apiRoute({ role: "viewer" }, async (request) => {
   const query = parseQuery(recallStreamQuerySchema, request);
-  await requireViewer(request);
   const options = {
     after: resumeAfter(request, query),
     signal: request.signal,

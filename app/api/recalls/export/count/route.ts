@@ -1,4 +1,3 @@
-import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
 import { parseQuery } from "@/lib/api/search-params";
@@ -9,8 +8,7 @@ import { countExportRows } from "@/lib/export/recalls-export";
 export const dynamic = "force-dynamic";
 
 /** How many rows `GET /api/recalls/export` with the same filters would export now: `{count, snapshotMaxId}`. */
-export const GET = apiRoute(async (request) => {
+export const GET = apiRoute({ role: "auditor" }, async (request) => {
   const filters = parseQuery(exportCountQuerySchema, request);
-  await requireViewer(request);
   return jsonOk(await countExportRows(await getReadDb(), filters));
 });

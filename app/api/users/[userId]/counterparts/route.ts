@@ -1,4 +1,3 @@
-import { requireViewer } from "@/lib/api/authorize";
 import { apiRoute } from "@/lib/api/handler";
 import { userIdParams } from "@/lib/api/path-params";
 import { jsonOk } from "@/lib/api/response";
@@ -9,8 +8,7 @@ import { getUserCounterparts, userCounterpartsQuerySchema } from "@/lib/users/tr
 export const dynamic = "force-dynamic";
 
 /** Who the user exchanges recalls with most: `?since=&until=&sdkAppId=&limit=`. */
-export const GET = apiRoute<{ userId: string }>(async (request, params) => {
+export const GET = apiRoute<{ userId: string }>({ role: "viewer" }, async (request, params) => {
   const [{ userId }, query] = [userIdParams.parse(params), parseQuery(userCounterpartsQuerySchema, request)];
-  await requireViewer(request);
   return jsonOk(await getUserCounterparts(await getReadDb(), userId, query));
 });
