@@ -36,13 +36,3 @@ export const exportsListQuerySchema = z.object({
     .transform(Number)
     .optional(),
 });
-
-// Until accounts exist, "who" is the requesting address. Next.js sets X-Forwarded-For to the
-// socket's address only when the request does not carry one, so behind no proxy a client can
-// choose what is recorded here; behind a reverse proxy that overwrites the header it is reliable.
-const MAX_REQUESTER_LENGTH = 200;
-
-export function requesterOf(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.trim();
-  return forwarded ? forwarded.slice(0, MAX_REQUESTER_LENGTH) : "unknown";
-}
