@@ -4,6 +4,14 @@ import type { Instrumentation } from "next";
 export async function register() {
   // Next's documented guard: the ingest writer uses Node APIs (worker threads, better-sqlite3).
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // A server started without `npm start` (e.g. `next start` directly) must still refuse to run on
+  // a bad configuration, such as production without AUTH_SECRET, instead of answering 500s.
+  try {
+    await import("@/lib/config");
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  }
   const { warmUpIngest } = await import("@/lib/recalls/ingest");
   warmUpIngest();
 }

@@ -13,6 +13,8 @@ import { requestOrigin } from "@/lib/http/same-origin";
 
 /** Outside production with no AUTH_SECRET anywhere: sessions last as long as the process. */
 const secret = config.auth.secret ?? randomBytes(32).toString("base64url");
+/** The secret in use, for a benchmark that checks, in its own process, sessions its server signed. */
+export const authSecretInUse = secret;
 
 // The absolute lifetime is better-auth's own expiresIn, never extended; idle expiry is checked
 // against the session's updatedAt in lib/auth/session.ts. (better-auth's sliding refresh would

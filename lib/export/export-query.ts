@@ -3,7 +3,6 @@
 // URL may carry (limit, cursor) are ignored: an export always covers every matching row.
 import { z } from "zod";
 import { EXPORTS_PAGE_DEFAULT, EXPORTS_PAGE_MAX } from "@/lib/export/export-log";
-import { clientAddress } from "@/lib/http/client-address";
 import { recallFilterShape, sinceNotAfterUntil } from "@/lib/recalls/filters";
 
 export const recallExportQuerySchema = z
@@ -37,9 +36,3 @@ export const exportsListQuerySchema = z.object({
     .transform(Number)
     .optional(),
 });
-
-// Until accounts exist, "who" is the requesting address: the one the custom server resolved from
-// the socket and, per TRUST_PROXY, the trusted proxies' X-Forwarded-For, never the raw header.
-export function requesterOf(request: Request): string {
-  return clientAddress(request);
-}

@@ -45,3 +45,19 @@ it("stops naming AUTH_SECRET when it is too short or too simple", () => {
     expect(r.stdout).not.toContain("Building");
   }
 });
+
+it("a production server started without npm start and without AUTH_SECRET exits naming it", () => {
+  const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", "0", "-H", "127.0.0.1"], {
+    // (This worktree has no data/auth-secret: the tests never let npm start write one here.)
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      DATABASE_URL: "file:./tests/.tmp/no-secret.db",
+    },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  expect(r.status).toBe(2);
+  expect(r.stderr + r.stdout).toContain("AUTH_SECRET: required in production");
+});
