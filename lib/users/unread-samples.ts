@@ -80,7 +80,7 @@ async function postgresSamples(db: Db, chunk: Pair[], sdkAppId?: string): Promis
 }
 
 // SQLite: a correlated subquery per VALUES row finds each slice's last recall id through the index
-// (one statement, whatever the slice count), then the rows are read by id.
+// (one statement per chunk of SAMPLE_PAIRS_PER_QUERY pairs), then the rows are read by id.
 async function sqliteSamples(db: Db, chunk: Pair[], sdkAppId?: string): Promise<SampleRow[]> {
   const app = sdkAppId !== undefined ? Prisma.sql`AND r.sdk_app_id = ${sdkAppId}` : Prisma.empty;
   const values = chunk.map((p) => Prisma.sql`(${int(p.u)}, ${int(p.slice)}, ${p.userId}, ${p.lo}, ${p.hi})`);
