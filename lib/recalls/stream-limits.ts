@@ -2,17 +2,14 @@
 // Each open stream holds a connection, a database poll and memory for as long as the dashboard
 // stays open, so an unbounded number would let one client (or many) exhaust the instance.
 import { ApiError } from "@/lib/api/errors";
-import { clientAddress } from "@/lib/http/client-address";
+import type { Principal } from "@/lib/auth/principal";
 
 /** Streams one owner may hold at once: a few dashboards in a few tabs, with room to reconnect. */
 export const STREAMS_PER_OWNER = 10;
 
-/**
- * Who a stream counts against. Until sessions exist this is the client address; the integrator
- * points it at the session id once they do (several staff behind one NAT then stop sharing a quota).
- */
-export function streamOwner(request: Request): string {
-  return `address:${clientAddress(request)}`;
+/** Who a stream counts against: the signed-in session, or the API token (staff behind one NAT do not share a quota). */
+export function streamOwner(principal: Principal): string {
+  return principal.sessionId ? `session:${principal.sessionId}` : principal.via;
 }
 
 export class TooManyStreamsError extends ApiError {

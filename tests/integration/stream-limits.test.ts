@@ -1,4 +1,4 @@
-// Live streams are bounded: per owner (the client address until sessions exist) and per instance,
+// Live streams are bounded: per owner (a session, or an API token) and per instance,
 // a reconnect replays at most 1,000 recalls, and a client that does not read is dropped instead of
 // being buffered without end.
 import { connect } from "node:net";
@@ -9,7 +9,6 @@ import { appDb, newRecall, storeTestRecalls } from "../support/recalls";
 import { openSse, type SseConnection } from "../support/sse";
 
 const streamUrl = (app: TestApp, query = "") => `${app.url}/api/recalls/stream${query}`;
-const from = (address: string) => ({ "x-forwarded-for": address });
 
 async function expectRefused(app: TestApp, headers: Record<string, string>, message: RegExp) {
   const res = await fetch(streamUrl(app), { headers });
@@ -23,33 +22,30 @@ describe("stream limits", () => {
   let app: TestApp;
   let small: TestApp;
   beforeAll(async () => {
-    // The tests' requests all come from 127.0.0.1, trusted as a proxy so each can name its client.
-    [app, small] = await Promise.all([
-      startApp({ env: { TRUST_PROXY: "loopback" } }),
-      startApp({ env: { TRUST_PROXY: "loopback", STREAM_MAX_CLIENTS: "3" } }),
-    ]);
+    [app, small] = await Promise.all([startApp(), startApp({ env: { STREAM_MAX_CLIENTS: "3" } })]);
   });
   afterAll(async () => {
     await Promise.all([app?.stop(), small?.stop()]);
   });
 
-  it("allows 10 streams per client, answers 429 to the 11th, and frees a slot when one closes", async () => {
+  it("allows 10 streams per session, answers 429 to the 11th, and frees a slot when one closes", async () => {
     const open: SseConnection[] = [];
+    const [mine, someoneElse] = [await app.cookieFor("viewer"), await app.cookieFor("auditor")];
     try {
       for (let i = 0; i < 10; i++) {
-        const sse = await openSse(streamUrl(app), from("198.51.100.1"));
+        const sse = await openSse(streamUrl(app), mine);
         open.push(sse);
         expect(sse.status).toBe(200);
       }
-      await expectRefused(app, from("198.51.100.1"), /you already have 10 live streams open/);
-      const other = await openSse(streamUrl(app), from("198.51.100.2"));
+      await expectRefused(app, mine, /you already have 10 live streams open/);
+      const other = await openSse(streamUrl(app), someoneElse);
       open.push(other);
       expect(other.status).toBe(200);
 
       open.shift()?.close();
       const again = await eventually(
         async () => {
-          const sse = await openSse(streamUrl(app), from("198.51.100.1"));
+          const sse = await openSse(streamUrl(app), mine);
           if (sse.status !== 200) sse.close();
           return sse;
         },
@@ -65,12 +61,12 @@ describe("stream limits", () => {
   it("answers 429 past STREAM_MAX_CLIENTS streams on the instance, whoever asks", async () => {
     const open: SseConnection[] = [];
     try {
-      for (const address of ["198.51.100.11", "198.51.100.12", "198.51.100.13"]) {
-        const sse = await openSse(streamUrl(small), from(address));
+      for (const role of ["viewer", "auditor", "admin"] as const) {
+        const sse = await openSse(streamUrl(small), await small.cookieFor(role));
         open.push(sse);
         expect(sse.status).toBe(200);
       }
-      await expectRefused(small, from("198.51.100.14"), /this server already has 3 live streams open/);
+      await expectRefused(small, await small.headersFor("viewer"), /this server already has 3 live streams open/);
     } finally {
       for (const s of open) s.close();
     }
@@ -98,7 +94,7 @@ describe("resuming with Last-Event-ID", () => {
       );
     }
     const top = Math.max(...ids);
-    const sse = await openSse(streamUrl(app), { "last-event-id": "0" });
+    const sse = await openSse(streamUrl(app), { ...(await app.cookieFor("viewer")), "last-event-id": "0" });
     try {
       expect(sse.status).toBe(200);
       await sse.waitFor(1_000);
@@ -114,7 +110,10 @@ describe("resuming with Last-Event-ID", () => {
   });
 
   it("treats a Last-Event-ID beyond the newest recall as now, so new recalls still arrive", async () => {
-    const sse = await openSse(streamUrl(app, "?from=resume-future"), { "last-event-id": "999999999999" });
+    const sse = await openSse(streamUrl(app, "?from=resume-future"), {
+      ...(await app.cookieFor("viewer")),
+      "last-event-id": "999999999999",
+    });
     try {
       expect(sse.status).toBe(200);
       await new Promise((r) => setTimeout(r, 300));
@@ -140,7 +139,8 @@ describe("a client that does not read", () => {
     const { port } = new URL(app.url);
     const socket = connect(Number(port), "127.0.0.1");
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-    socket.write(`GET /api/recalls/stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`);
+    const { cookie } = await app.cookieFor("viewer");
+    socket.write(`GET /api/recalls/stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\nCookie: ${cookie}\r\n\r\n`);
     socket.pause(); // never read: the kernel's buffers fill, then the server's
     let received = 0;
     const ended = new Promise<void>((resolve) => {
@@ -150,7 +150,7 @@ describe("a client that does not read", () => {
       socket.once("close", () => resolve());
     });
     await new Promise((r) => setTimeout(r, 500));
-    await expectRefused(app, {}, /this server already has 1 live streams open/);
+    await expectRefused(app, await app.cookieFor("auditor"), /this server already has 1 live streams open/);
 
     // About 20 MB of events: more than the socket buffers of both ends and the stream's bound.
     const db = await appDb(app);
@@ -167,7 +167,7 @@ describe("a client that does not read", () => {
       30_000,
     );
     expect(app.logs()).toContain('"reason":"client_not_reading"');
-    const next = await openSse(streamUrl(app));
+    const next = await openSse(streamUrl(app), await app.cookieFor("viewer"));
     expect(next.status).toBe(200);
     next.close();
 

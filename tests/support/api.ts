@@ -1,18 +1,20 @@
-// The one way new tests call the dashboard's APIs and pages, so that credentials (once sign-in
-// exists) are added in one place rather than in every test.
+// The one way tests call the dashboard's APIs and pages signed in, so that credentials are added in
+// one place rather than in every test. Tests of the data, not of roles: they act as an admin (roles
+// themselves are tested in auth.test.ts and route-inventory.test.ts).
 import type { TestApp } from "./app";
 
-/** `path` is relative to the app, e.g. `/api/users?sort=userId`. */
-export function apiFetch(app: Pick<TestApp, "url">, path: string, init?: RequestInit): Promise<Response> {
-  return fetch(`${app.url}${path}`, init);
+type SignedInApp = Pick<TestApp, "url" | "headersFor" | "cookieFor">;
+
+/** `path` is relative to the app, e.g. `/api/users?sort=userId`: APIs get a Bearer token, pages a session cookie. */
+export async function apiFetch(app: SignedInApp, path: string, init?: RequestInit): Promise<Response> {
+  const credentials = path.startsWith("/api/") ? await app.headersFor("admin") : await app.cookieFor("admin");
+  const headers = new Headers(init?.headers);
+  for (const [name, value] of Object.entries(credentials)) if (!headers.has(name)) headers.set(name, value);
+  return fetch(`${app.url}${path}`, { ...init, headers });
 }
 
 /** Status and parsed JSON body; fails with the body's start when the answer is not JSON. */
-export async function apiJson<T = unknown>(
-  app: Pick<TestApp, "url">,
-  path: string,
-  init?: RequestInit,
-): Promise<{ status: number; body: T }> {
+export async function apiJson<T = unknown>(app: SignedInApp, path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
   const res = await apiFetch(app, path, init);
   const text = await res.text();
   try {

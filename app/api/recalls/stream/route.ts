@@ -9,12 +9,12 @@ import { streamOwner } from "@/lib/recalls/stream-limits";
 export const dynamic = "force-dynamic";
 
 /** Server-Sent Events of new recalls matching the log's filters; resumes after Last-Event-ID. 429 past the stream limits. */
-export const GET = apiRoute({ role: "viewer" }, async (request) => {
+export const GET = apiRoute({ role: "viewer" }, async (request, _params, principal) => {
   const query = parseQuery(recallStreamQuerySchema, request);
   const options = {
     after: resumeAfter(request, query),
     signal: request.signal,
-    owner: streamOwner(request),
+    owner: streamOwner(principal),
     maxClients: config.stream.maxClients,
   };
   return sseResponse(await openRecallStream(await getReadDb(), query, options));
