@@ -8,7 +8,9 @@ import { appDb, newRecall, storeTestRecalls } from "../support/recalls";
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startApp();
+  // The tests play the proxy in front (127.0.0.1), so that each can name the client's address and
+  // say the request came over HTTPS, as a TLS-terminating proxy would.
+  app = await startApp({ env: { TRUST_PROXY: "loopback" } });
 });
 afterAll(async () => {
   await app?.stop();

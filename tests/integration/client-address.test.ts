@@ -1,6 +1,7 @@
 // The client address the app records (export log; later the access log and rate limits) comes
 // from the socket, and from X-Forwarded-For only through proxies TRUST_PROXY names.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiFetch } from "../support/api";
 import { startApp, type TestApp } from "../support/app";
 import { callbackUrl, post, recallBody } from "../support/im";
 
@@ -8,14 +9,17 @@ type ExportsList = { items: { exportId: string; requestedBy: string }[] };
 
 /** Runs an export with these request headers and returns the address its log entry recorded. */
 async function recordedAddress(app: TestApp, headers: Record<string, string>): Promise<string> {
-  const res = await fetch(`${app.url}/api/recalls/export`, { headers });
+  const res = await apiFetch(app, `/api/recalls/export`, { headers });
   expect(res.status).toBe(200);
   const exportId = res.headers.get("x-export-id");
   await res.text();
-  const list = (await (await fetch(`${app.url}/api/exports?limit=100`)).json()) as ExportsList;
+  const list = (await (await apiFetch(app, `/api/exports?limit=100`)).json()) as ExportsList;
   const entry = list.items.find((i) => i.exportId === exportId);
   if (!entry) throw new Error(`export ${exportId} is not in the export log`);
-  return entry.requestedBy;
+  // "who (address)": the signed-in staff member, then the address the request came from.
+  const address = /^\S+@\S+ \((.*)\)$/.exec(entry.requestedBy)?.[1];
+  if (address === undefined) throw new Error(`requestedBy is not "email (address)": ${entry.requestedBy}`);
+  return address;
 }
 
 const FORGED = "203.0.113.50, 10.0.0.1 <b>x</b>";

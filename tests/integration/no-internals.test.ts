@@ -2,6 +2,7 @@
 // export log's visible fields: they carry an id that finds the detail in the server log.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { EXPORT_PAGE_ROWS } from "@/lib/export/recalls-export";
+import { apiFetch } from "../support/api";
 import { startApp, type TestApp } from "../support/app";
 import { appDb, newRecall, storeTestRecalls } from "../support/recalls";
 
@@ -26,7 +27,7 @@ it("records an export cut short by a database error as 'database error (log id â
       Array.from({ length: EXPORT_PAGE_ROWS }, () => newRecall()),
     );
 
-  const res = await fetch(`${app.url}/api/recalls/export`);
+  const res = await apiFetch(app, `/api/recalls/export`);
   expect(res.status).toBe(200);
   const exportId = res.headers.get("x-export-id");
   const reader = res.body?.getReader();
@@ -43,14 +44,14 @@ it("records an export cut short by a database error as 'database error (log id â
     await renameTable("recalls_away", "recalls");
   }
 
-  const list = (await (await fetch(`${app.url}/api/exports`)).json()) as {
+  const list = (await (await apiFetch(app, `/api/exports`)).json()) as {
     items: { exportId: string; status: string; detail: string | null }[];
   };
   const entry = list.items.find((i) => i.exportId === exportId);
   expect(entry?.status).toBe("aborted");
   const id = /^database error \(log id ([a-z0-9]+)\)$/.exec(entry?.detail ?? "")?.[1];
   expect(id, entry?.detail ?? "").toBeDefined();
-  const page = await (await fetch(`${app.url}/exports`)).text();
+  const page = await (await apiFetch(app, `/exports`)).text();
   expect(page).toContain(`database error (log id ${id})`);
   expect(page).not.toMatch(/recalls_away|no such table|does not exist|SQLITE/i);
   // The server log has the detail under the same id.
@@ -68,7 +69,7 @@ it("shows a failed page as an error with an id, not the database's message", asy
   let html: string;
   let status: number;
   try {
-    const res = await fetch(`${app.url}/exports`);
+    const res = await apiFetch(app, `/exports`);
     status = res.status;
     html = await res.text();
   } finally {

@@ -3,6 +3,7 @@
 // never Next.js's plain-text 500.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UserCounterparts } from "@/lib/users/trend";
+import { apiFetch } from "../support/api";
 import { startApp, type TestApp } from "../support/app";
 import { appDb, getJson, newRecall, storeTestRecalls } from "../support/recalls";
 
@@ -41,7 +42,7 @@ describe("user IDs in the path", () => {
 
   it("user %41 and user A are different pages", async () => {
     const title = async (userId: string) =>
-      /<title>([^<]*)<\/title>/.exec(await (await fetch(`${app.url}/users/${segment(userId)}`)).text())?.[1];
+      /<title>([^<]*)<\/title>/.exec(await (await apiFetch(app, `/users/${segment(userId)}`)).text())?.[1];
     expect(await title("%41")).toBe("%41 · Recall Monitor");
     expect(await title("A")).toBe("A · Recall Monitor");
     expect(await title("100%")).toBe("100% · Recall Monitor");
@@ -56,7 +57,7 @@ describe("paths that are not valid percent-encoding", () => {
     "/api/users/100%/trend",
     "/api/users/%ED%A0%80/trend",
   ])("%s is a 400 in the API's error envelope", async (path) => {
-    const res = await fetch(app.url + path);
+    const res = await apiFetch(app, path);
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({
@@ -65,7 +66,7 @@ describe("paths that are not valid percent-encoding", () => {
   });
 
   it.each(["/users/%FF", "/recalls/%E0%A4%A", "/users/100%"])("%s is the not-found page", async (path) => {
-    const res = await fetch(app.url + path);
+    const res = await apiFetch(app, path);
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     expect(await res.text()).toContain("Page not found");

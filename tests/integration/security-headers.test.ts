@@ -1,6 +1,7 @@
 // Every page, API answer and asset carries the security headers; pages get a fresh CSP nonce that
 // Next.js puts on its scripts; HSTS only over HTTPS, and only a trusted proxy can say it is.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiFetch } from "../support/api";
 import { startApp, type TestApp } from "../support/app";
 import { callbackUrl, post, recallBody } from "../support/im";
 
@@ -42,17 +43,17 @@ function expectSecurityHeaders(res: Response, what: string) {
 
 describe("security headers", () => {
   it.each(PATHS)("are on %s", async (path) => {
-    const res = await fetch(app.url + path);
+    const res = await apiFetch(app, path);
     await res.text();
     expectSecurityHeaders(res, path);
     expect(res.headers.get("strict-transport-security")).toBeNull();
   });
 
   it("are on the IM callback's answer and on static assets", async () => {
-    const html = await (await fetch(`${app.url}/recalls`)).text();
+    const html = await (await apiFetch(app, `/recalls`)).text();
     const asset = /src="(\/_next\/static\/[^"]+\.js)"/.exec(html)?.[1];
     expect(asset).toBeDefined();
-    const js = await fetch(app.url + asset);
+    const js = await fetch(`${app.url}${asset}`);
     expect(js.status).toBe(200);
     await js.text();
     expectSecurityHeaders(js, "asset");
@@ -65,7 +66,7 @@ describe("security headers", () => {
   it("give each page a fresh nonce, carried by every script on it", async () => {
     const nonces = new Set<string>();
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${app.url}/users`);
+      const res = await apiFetch(app, `/users`);
       const html = await res.text();
       const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1] ?? "";
       nonces.add(nonce);
@@ -77,18 +78,18 @@ describe("security headers", () => {
   });
 
   it("cannot be given a nonce by the client", async () => {
-    const res = await fetch(`${app.url}/users`, { headers: { "content-security-policy": "script-src 'nonce-attacker'" } });
+    const res = await apiFetch(app, `/users`, { headers: { "content-security-policy": "script-src 'nonce-attacker'" } });
     const html = await res.text();
     expect(html).not.toContain("attacker");
     expect(res.headers.get("content-security-policy")).not.toContain("attacker");
   });
 
   it("add HSTS when a trusted proxy says the client used HTTPS, and only then", async () => {
-    const https = await fetch(`${proxied.url}/`, { headers: { "x-forwarded-proto": "https" } });
+    const https = await apiFetch(proxied, `/`, { headers: { "x-forwarded-proto": "https" } });
     await https.text();
     expect(https.headers.get("strict-transport-security")).toMatch(/^max-age=\d{7,}/);
     expect(https.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
-    const untrusted = await fetch(`${app.url}/`, { headers: { "x-forwarded-proto": "https" } });
+    const untrusted = await apiFetch(app, `/`, { headers: { "x-forwarded-proto": "https" } });
     await untrusted.text();
     expect(untrusted.headers.get("strict-transport-security")).toBeNull();
   });
@@ -96,21 +97,21 @@ describe("security headers", () => {
 
 describe("the overview's callback URL and callback warning", () => {
   it("shows PUBLIC_URL's callback URL whatever Host and X-Forwarded-Host say", async () => {
-    const html = await (await fetch(`${proxied.url}/`, { headers: { "x-forwarded-host": "evil.example" } })).text();
+    const html = await (await apiFetch(proxied, `/`, { headers: { "x-forwarded-host": "evil.example" } })).text();
     expect(html).toContain("https://recalls.example.com/api/im/callback");
     expect(html).not.toContain("evil.example");
     expect(html).not.toContain("a guess");
   });
 
   it("without PUBLIC_URL says the URL is a guess and ignores X-Forwarded-Host", async () => {
-    const html = await (await fetch(`${app.url}/`, { headers: { "x-forwarded-host": "evil.example" } })).text();
+    const html = await (await apiFetch(app, `/`, { headers: { "x-forwarded-host": "evil.example" } })).text();
     expect(html).not.toContain("evil.example");
     expect(html).toContain(`${app.url}/api/im/callback`);
     expect(html).toMatch(/a guess from this request(&#x27;|')s address/);
   });
 
   it("warns that callbacks are unauthenticated without IM_CALLBACK_TOKEN", async () => {
-    const html = await (await fetch(`${app.url}/`)).text();
+    const html = await (await apiFetch(app, `/`)).text();
     expect(html).toContain("Callbacks are not authenticated");
     expect(html).toContain("IM_CALLBACK_ALLOWED_CIDRS is not set either");
   });
@@ -126,7 +127,7 @@ describe("with IM_CALLBACK_TOKEN", () => {
   });
 
   it("shows no callback warning", async () => {
-    const html = await (await fetch(`${signed.url}/`)).text();
+    const html = await (await apiFetch(signed, `/`)).text();
     expect(html).toContain("Callback receiver");
     expect(html).not.toContain("Callbacks are not authenticated");
     expect((await post(callbackUrl(signed.url, { token: "a-token" }), recallBody())).status).toBe(200);
