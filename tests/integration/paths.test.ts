@@ -3,9 +3,9 @@
 // never Next.js's plain-text 500.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UserCounterparts } from "@/lib/users/trend";
-import { apiFetch } from "../support/api";
+import { apiFetch, apiJson } from "../support/api";
 import { startApp, type TestApp } from "../support/app";
-import { appDb, getJson, newRecall, storeTestRecalls } from "../support/recalls";
+import { appDb, newRecall, storeTestRecalls } from "../support/recalls";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -31,11 +31,11 @@ describe("user IDs in the path", () => {
     ["100%", "percent-partner"],
     ["a/b", "slash-partner"],
   ])("user %s has their own API answers", async (userId, partner) => {
-    const { status, body } = await getJson<UserCounterparts>(`${app.url}/api/users/${segment(userId)}/counterparts`);
+    const { status, body } = await apiJson<UserCounterparts>(app, `/api/users/${segment(userId)}/counterparts`);
     expect(status).toBe(200);
     expect(body.userId).toBe(userId);
     expect(body.items.map((i) => i.userId)).toEqual([partner]);
-    const trend = await getJson<{ userId: string }>(`${app.url}/api/users/${segment(userId)}/trend`);
+    const trend = await apiJson<{ userId: string }>(app, `/api/users/${segment(userId)}/trend`);
     expect(trend.status).toBe(200);
     expect(trend.body.userId).toBe(userId);
   });
