@@ -47,6 +47,7 @@ runScript(USAGE, async (args) => {
   const { config } = await import("@/lib/config");
   const { compileTrust, resolveClient } = await import("@/lib/http/trust-proxy");
   const { CLIENT_ADDRESS_HEADER, CLIENT_PROTOCOL_HEADER, PRIVATE_HEADER_PREFIX } = await import("@/lib/http/client-address");
+  const { REQUEST_PATH_HEADER } = await import("@/lib/http/request-path");
   const { newNonce, securityHeaders } = await import("@/lib/http/security-headers");
   const { isMalformedPath, MALFORMED_PATH_MESSAGE, NOT_FOUND_PATH } = await import("@/lib/http/malformed-path");
   const { jsonError } = await import("@/lib/api/response");
@@ -84,6 +85,7 @@ runScript(USAGE, async (args) => {
     );
     req.headers[CLIENT_ADDRESS_HEADER] = client.address;
     req.headers[CLIENT_PROTOCOL_HEADER] = client.protocol;
+    req.headers[REQUEST_PATH_HEADER] = req.url ?? "/";
     // Libraries read the standard headers too (an auth library's rate limit, Next.js's own Origin
     // check of server actions against X-Forwarded-Host): give them the resolved values, and drop
     // what an untrusted peer claims about host and port.

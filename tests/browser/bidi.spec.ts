@@ -4,6 +4,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { apiFetch } from "../support/api";
 import { startApp, type TestApp } from "../support/app";
+import { signInAs } from "../support/browser-auth";
 import { sendRecall } from "../support/dashboard";
 import { callbackUrl, eventually, post } from "../support/im";
 import { appDb } from "../support/recalls";
@@ -29,6 +30,10 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
+});
+// Signed in as an admin: every page, and the admins-only callback warning, are shown.
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, app, "admin");
 });
 
 /** The page's visible text nodes (not scripts), as the browser renders them. */

@@ -2,6 +2,7 @@
 // without a single violation; the overview says when callbacks are unauthenticated.
 import { expect, type Page, test } from "@playwright/test";
 import { startApp, type TestApp } from "../support/app";
+import { signInAs } from "../support/browser-auth";
 import { callbackUrl, post, recallBody } from "../support/im";
 
 let app: TestApp;
@@ -11,6 +12,10 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
+});
+// Signed in as an admin: every page, and the admins-only callback warning, are shown.
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, app, "admin");
 });
 
 /** Collects CSP violations and script errors the page reports. */

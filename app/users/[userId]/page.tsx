@@ -1,13 +1,19 @@
+import { headers } from "next/headers";
 import { visibleText } from "@/components/user-id";
 import { pathWithQuery } from "@/lib/auth/next-path";
 import { requireStaffPage } from "@/lib/auth/page-guard";
 import { roleAtLeast } from "@/lib/auth/roles";
+import { REQUEST_PATH_HEADER, segmentAfter } from "@/lib/http/request-path";
 import { UserView } from "./user-view";
 
-// Next.js hands the segment over decoded once (see lib/api/path-params.ts): decoding it again would
-// show user "%41" as user "A".
+// The user ID from the raw request path, decoded once (lib/http/request-path.ts): `params` is
+// decoded on a full load but not on a client-side navigation.
+async function userIdOf(params: Promise<{ userId: string }>): Promise<string> {
+  return segmentAfter((await headers()).get(REQUEST_PATH_HEADER), "/users/") ?? (await params).userId;
+}
+
 export async function generateMetadata({ params }: { params: Promise<{ userId: string }> }) {
-  return { title: `${visibleText((await params).userId)} · Recall Monitor` };
+  return { title: `${visibleText(await userIdOf(params))} · Recall Monitor` };
 }
 
 export default async function UserPage({
@@ -18,7 +24,7 @@ export default async function UserPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   // Awaiting the search params renders per request with the URL's range and bucket in the first HTML.
-  const [{ userId }, query] = await Promise.all([params, searchParams]);
+  const [userId, query] = await Promise.all([userIdOf(params), searchParams]);
   const who = await requireStaffPage("viewer", pathWithQuery(`/users/${encodeURIComponent(userId)}`, query));
   return <UserView userId={userId} canExport={roleAtLeast(who.role, "auditor")} />;
 }
