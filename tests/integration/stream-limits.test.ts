@@ -98,7 +98,7 @@ describe("resuming with Last-Event-ID", () => {
       );
     }
     const top = Math.max(...ids);
-    const sse = await openSse(streamUrl(app), { "last-event-id": "0" });
+    const sse = await openSse(streamUrl(app), { ...(await app.headersFor("viewer")), "last-event-id": "0" });
     try {
       expect(sse.status).toBe(200);
       await sse.waitFor(1_000);
@@ -106,7 +106,8 @@ describe("resuming with Last-Event-ID", () => {
       expect((await post(callbackUrl(app.url), body)).json?.ActionStatus).toBe("OK");
       const events = await sse.waitFor(1_001);
       expect(events).toHaveLength(1_001);
-      expect(events.slice(0, 1_000).map((e) => Number(e.id))).toEqual(ids.filter((id) => id > top - 1_000));
+      // By recall id: an event's id is a commit-order position (lib/recalls/stream-cursor.ts).
+      expect(events.slice(0, 1_000).map((e) => JSON.parse(e.data).id)).toEqual(ids.filter((id) => id > top - 1_000));
       expect(JSON.parse(events[1_000]?.data ?? "{}").fromAccount).toBe("resume-live");
     } finally {
       sse.close();
@@ -114,7 +115,10 @@ describe("resuming with Last-Event-ID", () => {
   });
 
   it("treats a Last-Event-ID beyond the newest recall as now, so new recalls still arrive", async () => {
-    const sse = await openSse(streamUrl(app, "?from=resume-future"), { "last-event-id": "999999999999" });
+    const sse = await openSse(streamUrl(app, "?from=resume-future"), {
+      ...(await app.headersFor("viewer")),
+      "last-event-id": "999999999999",
+    });
     try {
       expect(sse.status).toBe(200);
       await new Promise((r) => setTimeout(r, 300));
