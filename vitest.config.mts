@@ -9,7 +9,8 @@ const integration = (database: "sqlite" | "postgresql") => ({
   resolve: { alias },
   test: {
     name: `integration-${database}`,
-    include: ["tests/integration/**/*.test.ts"],
+    // tests/postgresql: behaviours only PostgreSQL has (several writers, LISTEN/NOTIFY, advisory locks).
+    include: ["tests/integration/**/*.test.ts", ...(database === "postgresql" ? ["tests/postgresql/**/*.test.ts"] : [])],
     env: { TEST_DATABASE: database },
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -4,31 +4,37 @@
 // a plain Node client reading /api/recalls/stream receives the event, which separates the
 // server's delivery from the browser's work.
 //
-//   npm run bench -- live [--samples 200] [--path /recalls]   (or: npx tsx bench/live.bench.ts ...)
+//   npm run bench -- live [--samples 200] [--path /recalls] [--instances 2]   (or: npx tsx bench/live.bench.ts ...)
 //
-// Needs a production build (`npx next build`). Runs against a fresh, empty SQLite database.
+// Needs a production build (`npx next build`). Runs against a fresh, empty SQLite database, or
+// with --instances 2 against two instances on one fresh PostgreSQL database: callbacks go to B,
+// the page and the baseline stream are on A, so the latency includes PostgreSQL's LISTEN/NOTIFY.
 import { pathToFileURL } from "node:url";
 import { chromium } from "@playwright/test";
 import playwrightConfig from "../playwright.config";
-import { startApp } from "../tests/support/app";
+import { startApp, type TestApp } from "../tests/support/app";
+import { signInAs } from "../tests/support/browser-auth";
+import { createTestDatabase } from "../tests/support/databases";
 import { callbackUrl, recallBody } from "../tests/support/im";
 
-const USAGE = `Usage: npm run bench -- live [--samples <n>] [--path <page>]
+const USAGE = `Usage: npm run bench -- live [--samples <n>] [--path <page>] [--instances 1|2]
 
 Sends callbacks one at a time (with a random 50-250 ms pause between them) and measures, for each,
 the time from the callback's 200 OK to (a) the event on /api/recalls/stream at a Node client
 (baseline) and (b) the row inserted into an open page in Chromium.
   --samples <n>   callbacks to measure (default 200)
   --path <page>   the page to watch (default /recalls; any recall log view, e.g. /users/bench-to)
-Target: row visible p95 <= 1000 ms.`;
+  --instances 2   two instances on one PostgreSQL database: callbacks to B, page and stream on A
+Target: row visible p95 <= 1000 ms (one instance), <= 250 ms across instances.`;
 
-const TARGET_P95_MS = 1000;
+const TARGET_P95_MS = { 1: 1000, 2: 250 } as const;
 const FROM = "bench-from";
 const TO = "bench-to";
 
 function parseArgs(args: string[]) {
   let samples = 200;
   let page = "/recalls";
+  let instances: 1 | 2 = 1;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--help" || a === "-h") {
@@ -40,18 +46,22 @@ function parseArgs(args: string[]) {
     } else if (a === "--path") {
       page = args[++i] ?? "";
       if (!page.startsWith("/")) throw new Error("--path needs a page path such as /recalls");
+    } else if (a === "--instances") {
+      const n = args[++i];
+      if (n !== "1" && n !== "2") throw new Error("--instances needs 1 or 2");
+      instances = n === "2" ? 2 : 1;
     } else if (a !== "live") throw new Error(`Unknown argument: ${a}\n\n${USAGE}`);
   }
-  return { samples, page };
+  return { samples, page, instances };
 }
 
 /** Wall-clock milliseconds with sub-ms resolution, comparable with the browser's (same machine clock). */
 const now = () => performance.timeOrigin + performance.now();
 
 /** Reads the SSE stream and notes when each recall's MsgKey arrives. */
-async function streamArrivals(url: string, signal: AbortSignal) {
+async function streamArrivals(url: string, headers: Record<string, string>, signal: AbortSignal) {
   const arrivals = new Map<string, number>();
-  const res = await fetch(`${url}/api/recalls/stream`, { headers: { accept: "text/event-stream" }, signal });
+  const res = await fetch(`${url}/api/recalls/stream`, { headers: { accept: "text/event-stream", ...headers }, signal });
   if (!res.ok || !res.body) throw new Error(`/api/recalls/stream answered ${res.status}`);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
@@ -94,12 +104,24 @@ function summary(label: string, values: number[]) {
 
 export default async function runLiveBench(args: string[]): Promise<void> {
   const opts = parseArgs(args);
-  console.log(`\n## Live latency (callback answered OK -> row in an open ${opts.page} in Chromium; ${opts.samples} samples)`);
-  const app = await startApp({ env: { LOG_LEVEL: "error" } });
+  const across = opts.instances === 2;
+  console.log(
+    `\n## Live latency (callback answered OK -> row in an open ${opts.page} in Chromium; ${opts.samples} samples${across ? "; callbacks to instance B, page on instance A, one PostgreSQL" : ""})`,
+  );
+  const env = { LOG_LEVEL: "error" };
+  const database = await createTestDatabase(across ? "postgresql" : "sqlite");
+  // Two instances share the database: neither drops it; it is dropped at the end.
+  const borrowed = { database: database.database, drop: async () => {} };
+  const apps: TestApp[] = across
+    ? await Promise.all([startApp({ database: borrowed, env }), startApp({ database: borrowed, env })])
+    : [await startApp({ database: borrowed, env })];
+  const [watched, receiver = watched] = apps;
+  if (!watched) throw new Error("no app started");
   const abort = new AbortController();
   const browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, headless: true });
   try {
     const page = await browser.newPage();
+    await signInAs(page, watched, "viewer");
     // Notes when each row enters the DOM (React commits it there; the next frame paints it).
     await page.addInitScript(() => {
       const seen = new Map<string, number>();
@@ -118,9 +140,9 @@ export default async function runLiveBench(args: string[]): Promise<void> {
         }
       }).observe(document, { childList: true, subtree: true });
     });
-    await page.goto(app.url + opts.page);
+    await page.goto(watched.url + opts.page);
     await page.getByTestId("live-indicator").and(page.locator('[data-state="live"]')).waitFor();
-    const arrivals = await streamArrivals(app.url, abort.signal);
+    const arrivals = await streamArrivals(watched.url, await watched.headersFor("viewer"), abort.signal);
 
     const toStream: number[] = [];
     const toRow: number[] = [];
@@ -129,7 +151,7 @@ export default async function runLiveBench(args: string[]): Promise<void> {
       const msgKey = `live-bench-${i}-${Date.now()}`;
       const body = JSON.stringify(recallBody({ From_Account: FROM, To_Account: TO, MsgKey: msgKey, UnreadMsgNum: i % 50 }));
       const sent = now();
-      const res = await fetch(callbackUrl(app.url), { method: "POST", body });
+      const res = await fetch(callbackUrl(receiver.url), { method: "POST", body });
       const answeredAt = now();
       const json = (await res.json()) as { ErrorCode?: number };
       if (res.status !== 200 || json.ErrorCode !== 0) throw new Error(`callback ${i} answered ${res.status} ${JSON.stringify(json)}`);
@@ -153,13 +175,15 @@ export default async function runLiveBench(args: string[]): Promise<void> {
     summary("callback request -> 200 OK", answer);
     const base = summary("200 OK -> stream event (baseline)", toStream);
     const row = summary("200 OK -> row in the page", toRow);
+    const target = TARGET_P95_MS[opts.instances];
     console.log(
-      `row vs stream p95: x${(row.p95 / Math.max(1, base.p95)).toFixed(2)}; target p95 <= ${TARGET_P95_MS} ms: ${row.p95 <= TARGET_P95_MS ? "ok" : "MISSED"}`,
+      `row vs stream p95: x${(row.p95 / Math.max(1, base.p95)).toFixed(2)}; target p95 <= ${target} ms: ${row.p95 <= target ? "ok" : "MISSED"}`,
     );
   } finally {
     abort.abort();
     await browser.close();
-    await app.stop();
+    await Promise.all(apps.map((app) => app.stop()));
+    await database.drop();
   }
 }
 

@@ -8,7 +8,7 @@ describe("parseConfig", () => {
     expect(c.im).toEqual({ sdkAppIds: [], callbackToken: undefined, maxSkewSeconds: 60, allowedCidrs: [] });
     expect(c.trustProxy).toEqual({ kind: "none" });
     expect(c.publicUrl).toBeUndefined();
-    expect(c.stream).toEqual({ maxClients: 200 });
+    expect(c.stream).toEqual({ maxClients: 200, pollMs: 1000, listenUrl: undefined });
     expect(c.database).toEqual({ dialect: "sqlite", url: "file:./data/recall-monitor.db", file: path.resolve("data/recall-monitor.db") });
     expect(c.port).toBe(3000);
     expect(c.logLevel).toBe("info");
@@ -51,6 +51,8 @@ describe("parseConfig", () => {
     [{ PUBLIC_URL: "recalls.example.com" }, /PUBLIC_URL: expected the URL where users and IM reach this app/],
     [{ STREAM_MAX_CLIENTS: "0" }, /STREAM_MAX_CLIENTS: expected a whole number >= 1/],
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: expected file:<path> \(SQLite\) or postgresql:/],
+    [{ STREAM_POLL_MS: "soon" }, /STREAM_POLL_MS: expected a whole number of milliseconds/],
+    [{ DATABASE_LISTEN_URL: "file:./x.db" }, /DATABASE_LISTEN_URL: expected postgresql:\/\/.*a direct connection/],
     [{ PORT: "99999" }, /PORT: expected a TCP port number/],
     [{ LOG_LEVEL: "verbose" }, /LOG_LEVEL: expected info, error or silent/],
   ])("names the variable and the expected form for %o", (env, message) => {

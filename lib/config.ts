@@ -120,7 +120,17 @@ const envSchema = z.object({
   TRUST_PROXY: trustProxy,
   PUBLIC_URL: publicUrl,
   STREAM_MAX_CLIENTS: positiveInt(200, "streams"),
+  /** How often an open live stream looks for new rows when nothing woke it (see lib/recalls/stream.ts). */
+  STREAM_POLL_MS: positiveInt(1_000, "milliseconds"),
   DATABASE_URL: databaseUrl,
+  /** PostgreSQL: where the live stream LISTENs; a direct connection when DATABASE_URL goes through a transaction pooler. */
+  DATABASE_LISTEN_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      error: "expected postgresql://user:pass@host:port/db, a direct connection (not through a transaction pooler)",
+    }),
   /** The overview warns when no callback has arrived for this long. */
   CALLBACK_SILENCE_WARNING_MINUTES: positiveInt(15, "minutes"),
   PORT: z
@@ -175,7 +185,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     trustProxy: e.TRUST_PROXY,
     /** Where users and IM reach the app; shown as the callback URL. Unset: the overview shows a guess. */
     publicUrl: e.PUBLIC_URL,
-    stream: { maxClients: e.STREAM_MAX_CLIENTS },
+    /** listenUrl: PostgreSQL connection for LISTEN (lib/recalls/pg-listener.ts); unset means DATABASE_URL. */
+    stream: { maxClients: e.STREAM_MAX_CLIENTS, pollMs: e.STREAM_POLL_MS, listenUrl: e.DATABASE_LISTEN_URL },
     database: isPostgres
       ? { dialect: "postgresql" as const, url: e.DATABASE_URL }
       : {

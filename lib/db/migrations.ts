@@ -14,6 +14,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
+import pg from "pg";
 import type { Config } from "@/lib/config";
 
 export type Dialect = Config["database"]["dialect"];
@@ -48,7 +49,34 @@ function adapterFactory(database: Config["database"]) {
   return new PrismaBetterSqlite3({ url: `file:${database.file}` });
 }
 
+/**
+ * The PostgreSQL adapter runs a migration script by splitting it on every `;`, which breaks
+ * dollar-quoted function bodies and comments, and runs the pieces one by one, so a failure
+ * halfway leaves half a migration applied. Sent whole as one simple query instead, PostgreSQL
+ * runs the script as a single transaction (unless it has its own BEGIN/COMMIT, or a statement
+ * that cannot run in one, such as CREATE INDEX CONCURRENTLY): it applies entirely or not at all.
+ */
+function wholeScripts(adapter: SqlDriverAdapter, url: string, onError: (error: unknown) => void): SqlDriverAdapter {
+  const executeScript = async (script: string) => {
+    const client = new pg.Client({ connectionString: url, application_name: "recall-monitor-migrate" });
+    await client.connect();
+    try {
+      await client.query(script);
+    } catch (error) {
+      // The engine reports a plain error as "External error id#0"; keep the database's words.
+      onError(error);
+      throw error;
+    } finally {
+      await client.end();
+    }
+  };
+  return new Proxy(adapter, {
+    get: (target, key, receiver) => (key === "executeScript" ? executeScript : Reflect.get(target, key, receiver)),
+  });
+}
+
 async function withEngine<T>(database: Config["database"], run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+  let scriptError: unknown;
   const Engine = await loadEngineClass();
   const schema = schemaFile(database.dialect);
   // The engine does not close the connections it opens when freed, and on SQLite it holds the file
@@ -62,7 +90,10 @@ async function withEngine<T>(database: Config["database"], run: (engine: SchemaE
     connect: async () => {
       const adapter = await factory.connect();
       opened.push(adapter);
-      return adapter;
+      if (database.dialect === "sqlite") return adapter;
+      return wholeScripts(adapter, database.url, (error) => {
+        scriptError = error;
+      });
     },
     connectToShadowDb: async () => {
       const adapter = await factory.connectToShadowDb();
@@ -77,6 +108,16 @@ async function withEngine<T>(database: Config["database"], run: (engine: SchemaE
   );
   try {
     return await run(engine);
+  } catch (error) {
+    if (scriptError instanceof Error) {
+      throw new Error(
+        `${scriptError.message} (the migration was rolled back; fix the cause and mark it rolled back: prisma migrate resolve)`,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw error;
   } finally {
     engine.free();
     await Promise.all(opened.map((a) => a.dispose().catch(() => {})));
@@ -110,8 +151,31 @@ async function appliedMigrationNames(database: Config["database"]): Promise<Set<
   }
 }
 
-/** Applies pending migrations; returns the names of those it applied. */
+/** Any fixed 64-bit number, the same in every instance: the key of the migrations' advisory lock. */
+export const MIGRATION_LOCK_KEY = 7_265_727_301n;
+
+/**
+ * Applies pending migrations; returns the names of those it applied. On PostgreSQL several
+ * instances may start at once: each takes the same session advisory lock first, so one applies
+ * while the others wait, then find nothing pending. (SQLite serves one instance, and the schema
+ * engine takes the file in exclusive locking mode anyway.)
+ */
 export async function applyMigrations(database: Config["database"]): Promise<string[]> {
+  if (database.dialect === "sqlite") return applyUnlocked(database);
+  // A dedicated connection: a session advisory lock lasts as long as the session that took it.
+  const lock = new pg.Client({ connectionString: database.url, application_name: "recall-monitor-migrate-lock" });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
+    return await applyUnlocked(database);
+  } finally {
+    // Ending the session releases the lock, even if the unlock itself fails.
+    await lock.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY.toString()]).catch(() => {});
+    await lock.end().catch(() => {});
+  }
+}
+
+async function applyUnlocked(database: Config["database"]): Promise<string[]> {
   const dir = migrationsDir(database.dialect);
   const migrations = listMigrations(database.dialect);
   // The engine takes SQLite's file in exclusive locking mode, which fails while any other process

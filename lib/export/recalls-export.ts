@@ -1,19 +1,18 @@
 // Streams the recalls matching the recall log's filters as CSV, and records the export in the
 // export log.
 //
-// Consistency: the export is bounded by the highest recall id at the moment it starts (the
-// snapshot bound) and reads keyset pages in ascending (received_at, id) order, so it holds every
-// matching row present at the start, each once, in a documented order, however long it runs and
-// however many callbacks arrive meanwhile. Why an id bound means "present at the start":
+// Consistency: the export holds exactly the matching rows present when it starts, each once, in a
+// documented order (ascending received_at, id), however long it runs and however many callbacks
+// arrive meanwhile, and whichever instance wrote them:
 // - SQLite has one writer, and the group commit writes a batch in one transaction, so ids become
-//   visible in order: every row committed before the start has an id <= the bound, and every row
-//   committed after it a larger one.
-// - PostgreSQL hands out ids when a row is inserted, not when it commits. With several writers
-//   (several app instances), a transaction that took id 100 can commit just after one that took
-//   101. An export starting between the two commits has bound 101 and later also reads row 100,
-//   a row that was not yet visible when it started. Rows committed before the start are still
-//   all included and rows inserted after the start never are; only rows in flight at that instant
-//   may fall either way. With one app instance (one writer) the guarantee is exact.
+//   visible in order: bounding by the highest recall id at the start (the snapshot bound) is exact.
+// - PostgreSQL hands out ids when a row is inserted, not when it commits: with several writers a
+//   transaction that took id 100 can commit just after one that took 101, so an id bound would
+//   let a row in that was not visible at the start. The export therefore also records the
+//   database snapshot at its start (pg_current_snapshot()) and keeps only rows whose inserting
+//   transaction (commit_seq) is visible in it: exactly the rows the start could see. A snapshot
+//   is a few numbers passed with each page query, so pages need no long-held transaction or
+//   connection, and vacuum is not held back for the minutes an export may run.
 // Pages are read one at a time when the client asks for more (pull), so memory stays flat, the
 // header leaves before any query runs, and a slow or vanished client stops the reading.
 import { createHash, randomUUID } from "node:crypto";
@@ -63,11 +62,25 @@ export async function countExportRows(db: Db, filters: RecallFilters) {
   return { count: Math.min(n, EXPORT_COUNT_CAP), capped: n > EXPORT_COUNT_CAP, snapshotMaxId };
 }
 
+/**
+ * What the export may see: ids up to the bound, and on PostgreSQL only rows whose inserting
+ * transaction is visible in `snapshot` (pg_current_snapshot() text at the start).
+ */
+type ExportBound = { maxId: number; snapshot: string | null };
+
+/** The bound of an export starting now, read in one statement so both parts describe the same instant. */
+export async function currentExportBound(db: Db, dialect: Config["database"]["dialect"]): Promise<ExportBound> {
+  if (dialect === "sqlite") return { maxId: await currentMaxRecallId(db), snapshot: null };
+  const [row] = await db.$queryRaw<{ maxId: number | bigint | null; snapshot: string }[]>`
+    SELECT MAX(id) AS "maxId", pg_current_snapshot()::text AS snapshot FROM recalls`;
+  return { maxId: Number(row?.maxId ?? 0), snapshot: row?.snapshot ?? null };
+}
+
 /** Position after the last row sent. `receivedAt` is a string when read straight from SQLite. */
 type Cursor = { receivedAt: Date | string; id: number };
 
 /** One keyset page in export order: ascending (received_at, id), after `after`, ids <= the bound. */
-function pageSql(filters: RecallFilters, snapshotMaxId: number, after: Cursor | null): Prisma.Sql {
+function pageSql(filters: RecallFilters, bound: ExportBound, after: Cursor | null): Prisma.Sql {
   // A range on received_at plus a residual condition (rather than an OR) lets every
   // (…, received_at, id) index seek straight to the next page.
   const keyset = after
@@ -75,17 +88,20 @@ function pageSql(filters: RecallFilters, snapshotMaxId: number, after: Cursor | 
     : Prisma.empty;
   return Prisma.sql`
     SELECT ${COLUMNS} FROM recalls
-    WHERE ${recallFilterSql(filters)} AND id <= ${snapshotMaxId} ${keyset}
+    WHERE ${recallFilterSql(filters)} AND id <= ${bound.maxId} ${visibleIn(bound)} ${keyset}
     ORDER BY received_at, id
     LIMIT ${EXPORT_PAGE_ROWS}`;
 }
 
+const visibleIn = (bound: ExportBound) =>
+  bound.snapshot === null ? Prisma.empty : Prisma.sql`AND pg_visible_in_snapshot(commit_seq, ${bound.snapshot}::pg_snapshot)`;
+
 type PageSource = { next(after: Cursor | null): Promise<{ rows: CsvRecall[]; last: Cursor | null }>; close(): void };
 
-function prismaPages(db: Db, filters: RecallFilters, snapshotMaxId: number): PageSource {
+function prismaPages(db: Db, filters: RecallFilters, bound: ExportBound): PageSource {
   return {
     async next(after) {
-      const rows = await db.$queryRaw<ExportRow[]>(pageSql(filters, snapshotMaxId, after));
+      const rows = await db.$queryRaw<ExportRow[]>(pageSql(filters, bound, after));
       const last = rows.at(-1);
       return { rows, last: last ? { receivedAt: last.receivedAt, id: Number(last.id) } : null };
     },
@@ -93,11 +109,11 @@ function prismaPages(db: Db, filters: RecallFilters, snapshotMaxId: number): Pag
   };
 }
 
-function sqlitePages(file: string, filters: RecallFilters, snapshotMaxId: number): PageSource {
+function sqlitePages(file: string, filters: RecallFilters, bound: ExportBound): PageSource {
   const reader = openSqliteReader(file);
   return {
     async next(after) {
-      const raw = await reader.all(pageSql(filters, snapshotMaxId, after));
+      const raw = await reader.all(pageSql(filters, bound, after));
       // Columns in COLUMNS order.
       const rows = raw.map(
         (r): CsvRecall => ({
@@ -163,7 +179,8 @@ export async function startRecallsExport(
   const startedAt = new Date();
   const exportId = randomUUID();
   const filename = exportFilename(startedAt);
-  const snapshotMaxId = await currentMaxRecallId(db);
+  const bound = await currentExportBound(db, database.dialect);
+  const snapshotMaxId = bound.maxId;
   const base: Omit<NewExportLogEntry, "status"> = {
     exportId,
     requestedBy: request.requestedBy,
@@ -187,9 +204,7 @@ export async function startRecallsExport(
   let headerSent = false;
   let after: Cursor | null = null;
   const pages =
-    database.dialect === "sqlite"
-      ? sqlitePages(database.file, request.filters, snapshotMaxId)
-      : prismaPages(db, request.filters, snapshotMaxId);
+    database.dialect === "sqlite" ? sqlitePages(database.file, request.filters, bound) : prismaPages(db, request.filters, bound);
   // Set once the end is being recorded, so a disconnect racing a completion logs only one end.
   let ended = false;
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { cursorParam } from "@/lib/api/cursor";
 import type { Prisma } from "@/lib/db/client";
 import { normalisePlatform } from "@/lib/im/platform";
+import { EVENT_ID_EXPECTED, parseEventId } from "@/lib/recalls/stream-cursor";
 
 // ---- pieces -------------------------------------------------------------------------------
 
@@ -128,8 +129,12 @@ export const recallStreamQuerySchema = z
     ...recallFilterShape,
     lastEventId: z
       .string()
-      .regex(/^\d{1,15}$/, { error: "expected a recall id" })
-      .transform(Number)
+      .transform((text, ctx) => {
+        const point = parseEventId(text);
+        if (point) return point;
+        ctx.addIssue({ code: "custom", message: EVENT_ID_EXPECTED });
+        return z.NEVER;
+      })
       .optional(),
   })
   .superRefine(sinceNotAfterUntil);

@@ -1,6 +1,6 @@
 // In-process news of committed recalls, so open live streams wake at once instead of at their
-// next poll. Only a hint: streams read the rows from the database (and still poll, for recalls
-// committed by another instance on a shared PostgreSQL).
+// next poll. Only a hint: streams read the rows from the database. Commits by other instances on a
+// shared PostgreSQL arrive through lib/recalls/pg-listener.ts; streams still poll as a fallback.
 import { EventEmitter } from "node:events";
 import type { WriteBatch } from "@/lib/recalls/commit-queue";
 import type { StoreOutcome } from "@/lib/recalls/store";
@@ -29,6 +29,24 @@ export function notifyRecallsStored(outcomes: readonly StoreOutcome[]): void {
   const l = live();
   if (max > l.maxId) l.maxId = max;
   l.emitter.emit("stored", max);
+}
+
+/**
+ * Wakes every open stream of this process: PostgreSQL committed a transaction with id `seq` that
+ * inserted recalls (any instance's; lib/recalls/pg-listener.ts), or, without `seq`, something may
+ * have been committed while no one listened.
+ */
+export function wakeStreams(seq?: bigint): void {
+  live().emitter.emit("committed", seq);
+}
+
+/** Calls `listener` on every wakeStreams(); returns the unsubscribe. */
+export function onCommitNotified(listener: (seq: bigint | undefined) => void): () => void {
+  const { emitter } = live();
+  emitter.on("committed", listener);
+  return () => {
+    emitter.off("committed", listener);
+  };
 }
 
 /** Calls `listener` with the highest new id after each commit in this process; returns the unsubscribe. */

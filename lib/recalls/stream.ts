@@ -1,20 +1,40 @@
-// Server-Sent Events of new recalls matching the log's filters. Each event's id is the recall id,
-// and rows are sent in id order, so a reconnecting client (EventSource sends Last-Event-ID by
-// itself) resumes exactly after the last row it saw: nothing missed, nothing twice.
+// Server-Sent Events of new recalls matching the log's filters. Rows are sent in commit order and
+// each event's id names its position in that order (lib/recalls/stream-cursor.ts), so a
+// reconnecting client (EventSource sends Last-Event-ID by itself) resumes exactly after the last
+// row it saw: nothing missed, nothing twice, even with several instances writing.
+//
+// Why not id order: ids are taken at insert, not at commit. On PostgreSQL with several writers a
+// transaction holding id 100 can commit after one holding id 101; a stream that had sent 101 and
+// resumed "after 101" would never send 100. So on PostgreSQL the order is (commit_seq, id), where
+// commit_seq is the inserting transaction's id (migration 20261201214000_recall_commit_order), and
+// the stream reads only below pg_snapshot_xmin(pg_current_snapshot()): every transaction below
+// that horizon has ended, so nothing can still appear behind the cursor. A row becomes visible to
+// streams once every older writing transaction has ended (a receiver transaction is bounded by its
+// 1.5 s statement timeout). On SQLite one writer commits at a time, so id order is commit order.
 import { InvalidParameterError } from "@/lib/api/errors";
-import type { Db } from "@/lib/db/client";
+import { type Db, Prisma } from "@/lib/db/client";
+import { dialectOf } from "@/lib/db/dialect";
+import { toDate, toNullableDate, toNullableNumber, toNumber } from "@/lib/db/values";
+import { recallFilterSql } from "@/lib/export/recall-filter-sql";
 import { log } from "@/lib/log";
 import { pickRecallFilters, type RecallFilters, type RecallStreamQuery, recallWhere } from "@/lib/recalls/filters";
-import { recallSelect, toRecallItem } from "@/lib/recalls/list";
-import { onRecallsStored } from "@/lib/recalls/live";
+import { type RecallItem, recallSelect, toRecallItem } from "@/lib/recalls/list";
+import { onCommitNotified, onRecallsStored } from "@/lib/recalls/live";
+import { startRecallListener } from "@/lib/recalls/pg-listener";
+import { EVENT_ID_EXPECTED, parseEventId, type ResumePoint } from "@/lib/recalls/stream-cursor";
 import { acquireStreamSlot } from "@/lib/recalls/stream-limits";
 
 /** How long a client waits before reconnecting after the stream drops. */
 export const RETRY_MS = 2_000;
 /** Comment lines keep proxies and load balancers from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
-/** Finds recalls committed by other instances (PostgreSQL) when no in-process notice came. */
+/**
+ * Finds rows no notice announced: on PostgreSQL, rows held back behind the horizon by a writing
+ * transaction that was not an insert into recalls, or committed while the listener reconnected.
+ */
 export const POLL_MS = 1_000;
+/** First wait for a notified commit that is still behind the horizon; doubles up to the poll interval. */
+const HORIZON_RETRY_MS = 20;
 const BATCH = 500;
 /** A reconnecting client is sent at most this many recall ids back, never the whole table. */
 export const MAX_RESUME_EVENTS = 1_000;
@@ -25,12 +45,13 @@ export const MAX_RESUME_EVENTS = 1_000;
  */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
-/** The id to resume after: the Last-Event-ID header (what EventSource sends) or `lastEventId`. */
-export function resumeAfter(request: Request, query: RecallStreamQuery): number | undefined {
+/** Where to resume: the Last-Event-ID header (what EventSource sends) or `lastEventId`. */
+export function resumeAfter(request: Request, query: RecallStreamQuery): ResumePoint | undefined {
   const header = request.headers.get("last-event-id")?.trim();
   if (header) {
-    if (!/^\d{1,15}$/.test(header)) throw new InvalidParameterError("Last-Event-ID", "Last-Event-ID: expected a recall id");
-    return Number(header);
+    const point = parseEventId(header);
+    if (!point) throw new InvalidParameterError("Last-Event-ID", `Last-Event-ID: ${EVENT_ID_EXPECTED}`);
+    return point;
   }
   return query.lastEventId;
 }
@@ -53,14 +74,135 @@ function closeOnShutdown(stop: () => void): () => void {
   return () => openStreams.delete(stop);
 }
 
-async function maxRecallId(db: Db): Promise<number> {
-  const { _max } = await db.recall.aggregate({ _max: { id: true } });
-  return _max.id ?? 0;
+/** A position in commit order: `seq` orders first (commit_seq on PostgreSQL, the id on SQLite), then `id`. */
+type Position = { seq: bigint; id: number };
+
+const compare = (a: Position, b: Position) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : a.id - b.id);
+
+/** The rows of one dialect, in commit order. */
+type StreamSource = {
+  /** The newest position no commit can still appear behind, and the horizon: every transaction below it has ended. */
+  top(): Promise<{ top: Position; horizon: bigint }>;
+  /** The position `back` rows before the newest (null when there are fewer rows). */
+  floor(back: number): Promise<Position | null>;
+  /** The position a resume point names; null when it names no row here (resume from now). */
+  locate(point: ResumePoint): Promise<Position | null>;
+  /** Matching rows after `after` up to `upTo`, in order. */
+  rows(after: Position, upTo: Position, take: number): Promise<{ position: Position; item: RecallItem }[]>;
+  eventId(position: Position): string;
+};
+
+function sqliteSource(db: Db, filters: RecallFilters): StreamSource {
+  const where = recallWhere(filters);
+  const at = (id: number): Position => ({ seq: BigInt(id), id });
+  return {
+    async top() {
+      const { _max } = await db.recall.aggregate({ _max: { id: true } });
+      const top = at(_max.id ?? 0);
+      return { top, horizon: top.seq + 1n };
+    },
+    async floor(back) {
+      const { _max } = await db.recall.aggregate({ _max: { id: true } });
+      const id = (_max.id ?? 0) - back;
+      return id > 0 ? at(id) : null;
+    },
+    locate: async (point) => at(point.id),
+    async rows(after, upTo, take) {
+      const rows = await db.recall.findMany({
+        where: { AND: [where, { id: { gt: after.id, lte: upTo.id } }] },
+        orderBy: { id: "asc" },
+        take,
+        select: recallSelect,
+      });
+      return rows.map((r) => ({ position: at(r.id), item: toRecallItem(r) }));
+    },
+    eventId: (p) => String(p.id),
+  };
+}
+
+// Every transaction with a smaller id than this has committed or aborted.
+const HORIZON = Prisma.sql`pg_snapshot_xmin(pg_current_snapshot())`;
+
+type PositionRow = { seq: string; id: number | bigint };
+const toPosition = (r: PositionRow): Position => ({ seq: BigInt(r.seq), id: toNumber(r.id) });
+
+type PostgresRecallRow = PositionRow & {
+  sdkAppId: string;
+  fromAccount: string;
+  toAccount: string;
+  msgKey: string;
+  unreadMsgNum: unknown;
+  eventTime: unknown;
+  receivedAt: unknown;
+  optPlatform: string | null;
+  clientIp: string | null;
+};
+
+function postgresSource(db: Db, filters: RecallFilters): StreamSource {
+  const condition = recallFilterSql(filters);
+  const newest = async (back: number) => {
+    const [row] = await db.$queryRaw<PositionRow[]>`
+      SELECT commit_seq::text AS seq, id FROM recalls WHERE commit_seq < ${HORIZON}
+      ORDER BY commit_seq DESC, id DESC LIMIT 1 OFFSET ${back}`;
+    return row ? toPosition(row) : null;
+  };
+  return {
+    async top() {
+      // One statement, one snapshot: the horizon and the newest row below it agree.
+      const [row] = await db.$queryRaw<{ horizon: string; seq: string | null; id: number | bigint | null }[]>`
+        SELECT h.horizon::text AS horizon, r.seq, r.id
+        FROM (SELECT ${HORIZON} AS horizon) h
+        LEFT JOIN LATERAL (SELECT commit_seq::text AS seq, id FROM recalls WHERE commit_seq < h.horizon
+                           ORDER BY commit_seq DESC, id DESC LIMIT 1) r ON true`;
+      const top = row && row.seq !== null && row.id !== null ? toPosition({ seq: row.seq, id: row.id }) : { seq: 0n, id: 0 };
+      return { top, horizon: BigInt(row?.horizon ?? "0") };
+    },
+    floor: newest,
+    async locate(point) {
+      if (point.seq !== undefined) return { seq: point.seq, id: point.id };
+      // A bare recall id (a client from before commit order): resume after that row.
+      // An id no row has: beyond the newest means another database's client (resume from now);
+      // otherwise the row is gone, and the client gets what it may have missed (up to the floor).
+      const [row] = await db.$queryRaw<{ seq: string | null; maxId: number | bigint | null }[]>`
+        SELECT (SELECT commit_seq::text FROM recalls WHERE id = ${point.id}::bigint) AS seq, (SELECT MAX(id) FROM recalls) AS "maxId"`;
+      if (row?.seq) return { seq: BigInt(row.seq), id: point.id };
+      return point.id > toNumber(row?.maxId ?? 0) ? null : { seq: 0n, id: 0 };
+    },
+    async rows(after, upTo, take) {
+      const rows = await db.$queryRaw<PostgresRecallRow[]>`
+        SELECT commit_seq::text AS seq, id, sdk_app_id AS "sdkAppId", from_account AS "fromAccount",
+               to_account AS "toAccount", msg_key AS "msgKey", unread_msg_num AS "unreadMsgNum",
+               event_time AS "eventTime", received_at AS "receivedAt", opt_platform AS "optPlatform",
+               client_ip AS "clientIp"
+        FROM recalls
+        WHERE (commit_seq, id) > (${after.seq.toString()}::xid8, ${after.id}::bigint)
+          AND (commit_seq, id) <= (${upTo.seq.toString()}::xid8, ${upTo.id}::bigint)
+          AND ${condition}
+        ORDER BY commit_seq, id
+        LIMIT ${take}`;
+      return rows.map((r) => ({
+        position: toPosition(r),
+        item: toRecallItem({
+          id: toNumber(r.id),
+          sdkAppId: r.sdkAppId,
+          fromAccount: r.fromAccount,
+          toAccount: r.toAccount,
+          msgKey: r.msgKey,
+          unreadMsgNum: toNullableNumber(r.unreadMsgNum),
+          eventTime: toNullableDate(r.eventTime),
+          receivedAt: toDate(r.receivedAt),
+          optPlatform: r.optPlatform,
+          clientIp: r.clientIp,
+        }),
+      }));
+    },
+    eventId: (p) => `${p.seq}-${p.id}`,
+  };
 }
 
 export type RecallStreamOptions = {
-  /** Send recalls with a greater id (at most MAX_RESUME_EVENTS ids back); by default, only those stored after the stream opens. */
-  after?: number;
+  /** Send recalls committed after this point (at most MAX_RESUME_EVENTS rows back); by default, only those stored after the stream opens. */
+  after?: ResumePoint;
   /** Who the stream counts against (streamOwner), and the instance's limit (STREAM_MAX_CLIENTS). */
   owner: string;
   maxClients: number;
@@ -71,15 +213,24 @@ export type RecallStreamOptions = {
 
 export async function openRecallStream(db: Db, query: RecallFilters, options: RecallStreamOptions): Promise<ReadableStream<Uint8Array>> {
   const filters = pickRecallFilters(query);
-  const where = recallWhere(filters);
+  const dialect = dialectOf(db);
+  const source = dialect === "postgresql" ? postgresSource(db, filters) : sqliteSource(db, filters);
   // Throws 429 before any work when the instance or the owner has too many streams open.
   const release = acquireStreamSlot(options.owner, { maxClients: options.maxClients });
-  let scanned: number;
+  let scanned: Position;
   try {
+    // Commits by other instances arrive as PostgreSQL notifications (lib/recalls/pg-listener.ts).
+    if (dialect === "postgresql") startRecallListener();
     // Fixed before the response starts, so anything committed after the client sees the response
     // headers is sent. A resume point in the future (a client of another database) counts as now.
-    const top = await maxRecallId(db);
-    scanned = options.after === undefined ? top : Math.max(Math.min(options.after, top), top - MAX_RESUME_EVENTS);
+    const { top } = await source.top();
+    scanned = top;
+    if (options.after !== undefined) {
+      const resume = await source.locate(options.after);
+      if (resume && compare(resume, top) < 0) scanned = resume;
+      const floor = compare(scanned, top) < 0 ? await source.floor(MAX_RESUME_EVENTS) : null;
+      if (floor && compare(scanned, floor) < 0) scanned = floor;
+    }
   } catch (error) {
     release();
     throw error;
@@ -102,10 +253,22 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
           // desiredSize is the high-water mark minus the bytes still queued for the client.
           if ((controller.desiredSize ?? 0) < -MAX_BUFFERED_BYTES) stop("client_not_reading");
         };
-        const unsubscribe = onRecallsStored(() => {
+        // The newest notified commit not yet below the horizon, and how long to wait for it.
+        let awaited: bigint | undefined;
+        let retryMs = HORIZON_RETRY_MS;
+        const unsubscribeLocal = onRecallsStored(() => {
           pending = true;
           wake?.();
         });
+        const unsubscribeNotified = onCommitNotified((seq) => {
+          if (seq !== undefined && (awaited === undefined || seq > awaited)) awaited = seq;
+          pending = true;
+          wake?.();
+        });
+        const unsubscribe = () => {
+          unsubscribeLocal();
+          unsubscribeNotified();
+        };
         const heartbeat = setInterval(() => send(": heartbeat\n\n"), options.heartbeatMs ?? HEARTBEAT_MS);
         let forget = () => {};
         const onAbort = () => stop("client_gone");
@@ -135,17 +298,15 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
             // Bound the scan by the newest id so that a filter matching nothing for a long while
             // does not re-read the same rows on every wake-up.
             pending = false;
-            const top = await maxRecallId(db);
-            if (top > scanned) {
-              const rows = await db.recall.findMany({
-                where: { AND: [where, { id: { gt: scanned, lte: top } }] },
-                orderBy: { id: "asc" },
-                take: BATCH,
-                select: recallSelect,
-              });
+            const { top, horizon } = await source.top();
+            // A notified commit still behind the horizon (an older transaction, perhaps in
+            // another database of the cluster, has not ended): look again soon, not at the poll.
+            if (awaited !== undefined && awaited < horizon) awaited = undefined;
+            if (compare(top, scanned) > 0) {
+              const rows = await source.rows(scanned, top, BATCH);
               for (const r of rows) {
                 if (closed) break;
-                send(`id: ${r.id}\nevent: recall\ndata: ${JSON.stringify(toRecallItem(r))}\n\n`);
+                send(`id: ${source.eventId(r.position)}\nevent: recall\ndata: ${JSON.stringify(r.item)}\n\n`);
                 // Past the high-water mark, let Next.js hand the queue to the socket before the
                 // next row: a client that reads keeps the queue short, one that does not lets it
                 // grow to MAX_BUFFERED_BYTES and is dropped.
@@ -153,12 +314,20 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
               }
               sent += rows.length;
               const last = rows.at(-1);
-              scanned = rows.length === BATCH && last ? last.id : top;
+              scanned = rows.length === BATCH && last ? last.position : top;
               if (rows.length === BATCH) continue;
             }
             if (pending || closed) continue;
+            const pollMs = options.pollMs ?? POLL_MS;
+            let waitMs = pollMs;
+            if (awaited !== undefined) {
+              waitMs = Math.min(retryMs, pollMs);
+              retryMs = Math.min(retryMs * 2, pollMs);
+            } else {
+              retryMs = HORIZON_RETRY_MS;
+            }
             await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, options.pollMs ?? POLL_MS);
+              const timer = setTimeout(resolve, waitMs);
               wake = () => {
                 clearTimeout(timer);
                 resolve();

@@ -102,7 +102,8 @@ describe("resuming with Last-Event-ID", () => {
       expect((await post(callbackUrl(app.url), body)).json?.ActionStatus).toBe("OK");
       const events = await sse.waitFor(1_001);
       expect(events).toHaveLength(1_001);
-      expect(events.slice(0, 1_000).map((e) => Number(e.id))).toEqual(ids.filter((id) => id > top - 1_000));
+      // By recall id: an event's id is a commit-order position (lib/recalls/stream-cursor.ts).
+      expect(events.slice(0, 1_000).map((e) => JSON.parse(e.data).id)).toEqual(ids.filter((id) => id > top - 1_000));
       expect(JSON.parse(events[1_000]?.data ?? "{}").fromAccount).toBe("resume-live");
     } finally {
       sse.close();

@@ -16,6 +16,7 @@ export const GET = apiRoute({ role: "viewer" }, async (request, _params, princip
     signal: request.signal,
     owner: streamOwner(principal),
     maxClients: config.stream.maxClients,
+    pollMs: config.stream.pollMs,
   };
   return sseResponse(await openRecallStream(await getReadDb(), query, options));
 });
