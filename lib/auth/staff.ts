@@ -9,6 +9,7 @@ import { type Actor, appendAccessLog } from "@/lib/audit/access-log";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { asRole, type Role, roleSchema } from "@/lib/auth/roles";
 import type { Db } from "@/lib/db/client";
+import { dialectOf } from "@/lib/db/dialect";
 
 export const emailSchema = z
   .string()
@@ -88,7 +89,7 @@ export async function listStaff(db: Db): Promise<StaffListItem[]> {
   }));
 }
 
-async function findStaff(db: Db, id: string) {
+async function findStaff(db: StaffTable, id: string) {
   const row = await db.staff.findUnique({ where: { id } });
   if (!row) throw new NotFoundError("No such staff account");
   return row;
@@ -96,30 +97,45 @@ async function findStaff(db: Db, id: string) {
 
 const isActiveAdmin = (row: { role: string; banned: boolean | null }) => row.role === "admin" && row.banned !== true;
 
-/** Refuses a change that would leave no active admin (nobody could manage staff any more). */
-async function keepAnAdmin(db: Db, target: { id: string; email: string; role: string; banned: boolean | null }, what: string) {
-  if (!isActiveAdmin(target)) return;
-  const others = await db.staff.count({ where: { role: "admin", NOT: [{ banned: true }, { id: target.id }] } });
-  if (others === 0)
-    throw new ConflictError(`${target.email} is the last active admin and cannot be ${what}: make someone else an admin first`);
+type StaffTable = Pick<Db, "staff">;
+
+/**
+ * Runs `change` to the target only if an active admin remains afterwards (nobody could manage staff
+ * otherwise). Check and change are one transaction, and on PostgreSQL the admins' rows are locked
+ * first, so two admins demoting each other at the same moment cannot both succeed. (SQLite runs one
+ * write transaction at a time.)
+ */
+async function keepingAnAdmin(db: Db, id: string, what: string, change: (tx: StaffTable) => Promise<void>) {
+  await db.$transaction(async (tx) => {
+    if (dialectOf(db) === "postgresql") await tx.$queryRaw`SELECT id FROM staff_users WHERE role = 'admin' FOR UPDATE`;
+    const target = await findStaff(tx, id);
+    if (isActiveAdmin(target)) {
+      const others = await tx.staff.count({ where: { role: "admin", NOT: [{ banned: true }, { id: target.id }] } });
+      if (others === 0)
+        throw new ConflictError(`${target.email} is the last active admin and cannot be ${what}: make someone else an admin first`);
+    }
+    await change(tx);
+  });
 }
 
 export async function changeRole(db: Db, id: string, role: Role, by: ChangeContext): Promise<void> {
   const target = await findStaff(db, id);
   if (target.role === role) return;
-  if (role !== "admin") await keepAnAdmin(db, target, "demoted");
-  await db.staff.update({ where: { id }, data: { role, updatedAt: new Date() } });
+  const update = (tx: StaffTable) => tx.staff.update({ where: { id }, data: { role, updatedAt: new Date() } }).then(() => {});
+  if (role === "admin") await update(db);
+  else await keepingAnAdmin(db, id, "demoted", update);
   await log(db, by, "role_changed", target, { from: target.role, to: role });
 }
 
 export async function setDisabled(db: Db, id: string, disabled: boolean, by: ChangeContext): Promise<void> {
   const target = await findStaff(db, id);
   if ((target.banned === true) === disabled) return;
-  if (disabled) await keepAnAdmin(db, target, "disabled");
-  await db.staff.update({
-    where: { id },
-    data: { banned: disabled, banReason: disabled ? "disabled by an admin" : null, updatedAt: new Date() },
-  });
+  const update = (tx: StaffTable) =>
+    tx.staff
+      .update({ where: { id }, data: { banned: disabled, banReason: disabled ? "disabled by an admin" : null, updatedAt: new Date() } })
+      .then(() => {});
+  if (disabled) await keepingAnAdmin(db, id, "disabled", update);
+  else await update(db);
   // A disabled account's open sessions end now; its tokens stop working because every check
   // reads the owner's state.
   if (disabled) await db.staffSession.deleteMany({ where: { userId: id } });
