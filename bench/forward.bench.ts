@@ -73,7 +73,23 @@ export default async function main(args: string[]) {
     backend.kill("SIGTERM");
     throw error;
   });
-  const paths = { "straight to the backend": `${backendUrl}${QUERY}`, "through Recall Monitor": `${server.url}/api/im/callback${QUERY}` };
+  // The same callbacks answered by Recall Monitor without forwarding: what is forwarding's own cost
+  // and what is Next.js's, which no backend choice changes.
+  const plain = await startBenchServer({
+    name: "forward-off",
+    dialect: "sqlite",
+    server: "serve",
+    env: { IM_SDKAPPID: APP_ID, LOG_LEVEL: "error", AUTH_SECRET: randomBytes(32).toString("base64url") },
+  }).catch(async (error: unknown) => {
+    backend.kill("SIGTERM");
+    await server.stop();
+    throw error;
+  });
+  const paths = {
+    "straight to the backend": `${backendUrl}${QUERY}`,
+    "through Recall Monitor": `${server.url}/api/im/callback${QUERY}`,
+    "Recall Monitor, forwarding off": `${plain.url}/api/im/callback${QUERY}`,
+  };
   try {
     const results = new Map<string, Figures[]>();
     for (const url of Object.values(paths)) await run(url, 2); // warm-up: compile, JIT, connections
@@ -95,20 +111,25 @@ export default async function main(args: string[]) {
     };
     const direct = summary("straight to the backend");
     const through = summary("through Recall Monitor");
+    const off = summary("Recall Monitor, forwarding off");
     console.log(`\n## Forwarding (${COMMAND}; medians of ${rounds} rounds x ${duration} s, 20 connections)\n`);
     console.log("| path | req/s | p50 ms | p99 ms | errors |");
     console.log("|---|---|---|---|---|");
     for (const [name, s] of [
       ["straight to the backend", direct],
       ["through Recall Monitor", through],
+      ["Recall Monitor, forwarding off", off],
     ] as const) {
       console.log(`| ${name} | ${Math.round(s.reqPerSec)} | ${s.p50} | ${s.p99} | ${s.errors} |`);
     }
     console.log(
       `\nAdded p50: ${(through.p50 - direct.p50).toFixed(1)} ms; throughput ratio (through / straight): ${(through.reqPerSec / direct.reqPerSec).toFixed(3)}`,
     );
+    console.log(
+      `Forwarding's own cost (through / forwarding off): p50 +${(through.p50 - off.p50).toFixed(1)} ms, throughput ratio ${(through.reqPerSec / off.reqPerSec).toFixed(3)}`,
+    );
   } finally {
-    await server.stop();
+    await Promise.all([server.stop(), plain.stop()]);
     backend.kill("SIGTERM");
   }
 }
