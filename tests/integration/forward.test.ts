@@ -3,6 +3,7 @@
 // the answer IM would get.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startForwardTarget } from "@/lib/simulator/forward-target";
 import { freePort, startApp, type TestApp } from "../support/app";
 import { callbackUrl, eventually, post, RECALL, recallBody } from "../support/im";
 
@@ -204,4 +205,25 @@ describe("the recall", () => {
       ),
     ).toBe(0);
   }, 60_000);
+});
+
+describe("the simulator's --forward-target backend", () => {
+  it("decides before-send callbacks through Recall Monitor with the chosen ErrorCode, and answers other commands OK", async () => {
+    await stopBackend();
+    const target = await startForwardTarget({ host: "127.0.0.1", port: backendPort, errorCode: 120_001, latencyMs: 50 });
+    try {
+      const before = await post(callbackUrl(app.url, { command: BEFORE_SEND }), "{}");
+      expect(before.status).toBe(200);
+      expect(before.json).toEqual({
+        ActionStatus: "OK",
+        ErrorInfo: "rejected by the simulated backend (ErrorCode 120001)",
+        ErrorCode: 120_001,
+      });
+      const state = await post(callbackUrl(app.url, { command: "State.StateChange" }), "{}");
+      expect(state.text).toBe(OK_TEXT);
+      expect(Object.fromEntries(target.received)).toMatchObject({ [BEFORE_SEND]: 1, "State.StateChange": 1 });
+    } finally {
+      await target.close();
+    }
+  });
 });
