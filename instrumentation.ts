@@ -14,6 +14,12 @@ export async function register() {
   }
   const { warmUpIngest } = await import("@/lib/recalls/ingest");
   warmUpIngest();
+  // Forwarding mode: recalls left in the outbox by an earlier run (or another instance) are redelivered.
+  const { config } = await import("@/lib/config");
+  if (config.im.forward) {
+    const [{ startOutboxWorker }, { getDb }] = await Promise.all([import("@/lib/im/forward-outbox"), import("@/lib/db/client")]);
+    startOutboxWorker(config.im.forward, getDb);
+  }
 }
 
 /**

@@ -3,6 +3,28 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "./config";
 
 describe("parseConfig", () => {
+  it("reads forwarding mode, off by default", () => {
+    expect(parseConfig({}).im.forward).toBeUndefined();
+    expect(parseConfig({ IM_FORWARD_URL: "https://backend.example.com/im/cb" }).im.forward).toEqual({
+      url: "https://backend.example.com/im/cb",
+      timeoutMs: 1500,
+      onFailure: "allow",
+    });
+    expect(
+      parseConfig({ IM_FORWARD_URL: "http://10.0.0.5:8080", IM_FORWARD_TIMEOUT_MS: "800", IM_FORWARD_ON_FAILURE: "fail" }).im.forward,
+    ).toEqual({ url: "http://10.0.0.5:8080", timeoutMs: 800, onFailure: "fail" });
+  });
+
+  it.each([
+    [{ IM_FORWARD_URL: "ftp://backend.example.com/" }, /IM_FORWARD_URL: expected an http:\/\/ or https:\/\/ URL/],
+    [{ IM_FORWARD_URL: "https://backend.example.com/cb?x=1" }, /IM_FORWARD_URL: .*no query string/],
+    [{ IM_FORWARD_TIMEOUT_MS: "2500" }, /IM_FORWARD_TIMEOUT_MS: expected at most 1900 milliseconds/],
+    [{ IM_FORWARD_TIMEOUT_MS: "1.5s" }, /IM_FORWARD_TIMEOUT_MS: expected a whole number of milliseconds/],
+    [{ IM_FORWARD_ON_FAILURE: "deny" }, /IM_FORWARD_ON_FAILURE: expected allow or fail/],
+  ])("refuses bad forwarding settings, naming the variable: %o", (env, message) => {
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+
   it("starts with sensible defaults and no app configured", () => {
     const c = parseConfig({});
     expect(c.im).toEqual({ sdkAppIds: [], callbackToken: undefined, maxSkewSeconds: 60, allowedCidrs: [] });

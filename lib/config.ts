@@ -80,6 +80,16 @@ const publicUrl = z
     error: "expected the URL where users and IM reach this app, e.g. https://recalls.example.com",
   });
 
+// Where every callback is forwarded (issue 13). No query or fragment: IM's own query string is
+// appended to it unchanged, and a second one would make "the same query string" ambiguous.
+const forwardUrl = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined))
+  .refine((v) => v === undefined || (/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(v) && URL.canParse(v)), {
+    error: "expected an http:// or https:// URL with no query string or fragment, e.g. https://backend.example.com/im/callback",
+  });
+
 /** At least 32 characters, not one character repeated: `openssl rand -base64 32` gives one. */
 export const authSecret = z
   .string()
@@ -118,6 +128,16 @@ const envSchema = z.object({
   ),
   IM_CALLBACK_ALLOWED_CIDRS: addressList,
   TRUST_PROXY: trustProxy,
+  IM_FORWARD_URL: forwardUrl,
+  // IM waits 2 s for the whole answer: the backend gets at most this much of it.
+  IM_FORWARD_TIMEOUT_MS: positiveInt(1_500, "milliseconds").pipe(
+    z.number().max(1_900, { error: "expected at most 1900 milliseconds (IM waits 2 s for the answer)" }),
+  ),
+  IM_FORWARD_ON_FAILURE: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : "allow"))
+    .pipe(z.enum(["allow", "fail"], { error: "expected allow or fail" })),
   PUBLIC_URL: publicUrl,
   STREAM_MAX_CLIENTS: positiveInt(200, "streams"),
   /** How often an open live stream looks for new rows when nothing woke it (see lib/recalls/stream.ts). */
@@ -180,6 +200,10 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       maxSkewSeconds: e.IM_CALLBACK_MAX_SKEW_SECONDS,
       /** Empty: callbacks from any address; otherwise only from these (after TRUST_PROXY). */
       allowedCidrs: e.IM_CALLBACK_ALLOWED_CIDRS,
+      /** Unset: callbacks are not forwarded. Otherwise every callback goes to `url` too (lib/im/forward.ts). */
+      forward: e.IM_FORWARD_URL
+        ? { url: e.IM_FORWARD_URL, timeoutMs: e.IM_FORWARD_TIMEOUT_MS, onFailure: e.IM_FORWARD_ON_FAILURE }
+        : undefined,
     },
     /** Which proxies may set X-Forwarded-For/-Proto (see lib/http/trust-proxy.ts). */
     trustProxy: e.TRUST_PROXY,

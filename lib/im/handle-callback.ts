@@ -4,7 +4,9 @@ import type { Config } from "@/lib/config";
 import { clientAddress } from "@/lib/http/client-address";
 import { type CallbackParams, readCallbackParams } from "@/lib/im/callback-params";
 import { isAllowedCallbackSource } from "@/lib/im/callback-source";
-import { BodyEncodingError, BodyTooLargeError, readBodyText } from "@/lib/im/read-body";
+import { isForwardedByUs } from "@/lib/im/forward";
+import { forwardRequestFor, forwardStoredRecall, relayToBackend } from "@/lib/im/forward-callback";
+import { BodyEncodingError, BodyTooLargeError, decodeBody, readBodyBytes } from "@/lib/im/read-body";
 import { InvalidBodyError, identifierProblem, parseRecallBody, RECALL_COMMAND } from "@/lib/im/recall-body";
 import { imResponse } from "@/lib/im/response";
 import { isConfiguredApp, verifyCallbackSign } from "@/lib/im/sign";
@@ -24,7 +26,8 @@ export type RecallSink = {
   tally(sdkAppId: string, command: string, at: Date): void;
 };
 
-type Verdict = { status: number; errorInfo?: string; outcome: string };
+/** `response`: the answer to relay instead of our own (forwarding mode, lib/im/forward-callback.ts). */
+type Verdict = { status: number; errorInfo?: string; outcome: string; response?: Response };
 
 class Refusal extends Error {
   constructor(
@@ -59,7 +62,7 @@ export async function answerImCallback(request: Request, im: Config["im"], sink:
     status: verdict.status,
     ms: Math.round((performance.now() - started) * 10) / 10,
   });
-  return imResponse(verdict.status, verdict.errorInfo);
+  return verdict.response ?? imResponse(verdict.status, verdict.errorInfo);
 }
 
 async function decide(request: Request, params: CallbackParams, im: Config["im"], sink: RecallSink): Promise<Verdict> {
@@ -97,6 +100,20 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
     if (!check.ok) throw new Refusal(401, check.reason, "refused:sign");
   }
   const sdkAppId = params.sdkAppId;
+  if (im.forward && isForwardedByUs(request)) {
+    throw new Refusal(
+      508,
+      "this callback was already forwarded by Recall Monitor (X-Recall-Monitor header): IM_FORWARD_URL must not lead back here",
+      "refused:loop",
+    );
+  }
+
+  // Forwarding mode: the backend answers every command but the recall.
+  if (im.forward && command !== RECALL_COMMAND) {
+    const relayed = await relayToBackend(im.forward, forwardRequestFor(request, await readBody(request)), command);
+    sink.tally(sdkAppId, command, receivedAt);
+    return { status: relayed.status, outcome: relayed.outcome, response: relayed.response };
+  }
 
   // One URL receives every command the console enables, including "before" callbacks whose
   // answer decides whether a user's message is delivered: all of them get OK, unread.
@@ -115,19 +132,17 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
     if (value && /\p{Cc}/u.test(value)) throw new Refusal(400, `${name} contains a control character`, "refused:params");
   }
 
-  let text: string;
-  try {
-    text = await readBodyText(request, MAX_BODY_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) throw new Refusal(413, `body is larger than ${MAX_BODY_BYTES} bytes`, "refused:too_large");
-    if (error instanceof BodyEncodingError) throw new Refusal(400, error.message, "refused:body");
-    throw new Refusal(400, "body could not be read", "refused:body");
-  }
+  const bytes = await readBody(request);
   let recall: NewRecall;
   try {
-    recall = toNewRecall(parseRecallBody(text), { sdkAppId, receivedAt, optPlatform: params.optPlatform, clientIp: params.clientIp });
+    recall = toNewRecall(parseRecallBody(decodeBody(bytes)), {
+      sdkAppId,
+      receivedAt,
+      optPlatform: params.optPlatform,
+      clientIp: params.clientIp,
+    });
   } catch (error) {
-    if (error instanceof InvalidBodyError) throw new Refusal(400, error.message, "refused:body");
+    if (error instanceof InvalidBodyError || error instanceof BodyEncodingError) throw new Refusal(400, error.message, "refused:body");
     throw error;
   }
 
@@ -144,7 +159,18 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
     throw new Refusal(503, `recall not stored, database unavailable; retry later (log id ${id})`, "failed:database");
   }
   sink.tally(sdkAppId, command, receivedAt);
+  // IM's answer depends only on the commit above; the backend's copy follows (or waits in the outbox).
+  forwardStoredRecall(im, forwardRequestFor(request, bytes), receivedAt);
   return { status: 200, outcome: result.outcome };
+}
+
+async function readBody(request: Request): Promise<Uint8Array> {
+  try {
+    return await readBodyBytes(request, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new Refusal(413, `body is larger than ${MAX_BODY_BYTES} bytes`, "refused:too_large");
+    throw new Refusal(400, "body could not be read", "refused:body");
+  }
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -12,9 +12,23 @@ export class BodyEncodingError extends Error {}
  * refused before reading anything.
  */
 export async function readBodyText(request: Request, limitBytes: number): Promise<string> {
+  return decodeBody(await readBodyBytes(request, limitBytes));
+}
+
+/** The body as UTF-8 text; a byte sequence that is not UTF-8 is refused rather than replaced. */
+export function decodeBody(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new BodyEncodingError("body is not valid UTF-8");
+  }
+}
+
+/** The body's exact bytes, with readBodyText's size limit (forwarding passes them on unchanged). */
+export async function readBodyBytes(request: Request, limitBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limitBytes) throw new BodyTooLargeError(limitBytes);
-  if (!request.body) return "";
+  if (!request.body) return new Uint8Array(0);
 
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -29,9 +43,5 @@ export async function readBodyText(request: Request, limitBytes: number): Promis
     }
     chunks.push(value);
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new BodyEncodingError("body is not valid UTF-8");
-  }
+  return Buffer.concat(chunks);
 }

@@ -1,0 +1,135 @@
+// Forwarding mode's cost: the same "before" callbacks sent straight to a no-op backend and through
+// Recall Monitor (IM_FORWARD_URL) to that backend, same run, alternating rounds. The backend runs in
+// a child process so it does not share this process (the load generator) with its own CPU.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import autocannon from "autocannon";
+import { startBenchServer } from "@/bench/support";
+import { parseFlags, UsageError } from "@/scripts/cli";
+import { freePort } from "@/tests/support/app";
+
+export const usage = `
+forward: callbacks through Recall Monitor to a local no-op backend vs. straight to it, 20 connections, alternating rounds
+  --duration <s>   seconds per path and round (default 8)
+  --rounds <n>     rounds; medians are reported (default 3)
+`;
+
+const APP_ID = "1400000001";
+const COMMAND = "C2C.CallbackBeforeSendMsg";
+const QUERY = `?SdkAppid=${APP_ID}&CallbackCommand=${COMMAND}&contenttype=json&ClientIP=203.0.113.7&OptPlatform=iOS`;
+const BODY = JSON.stringify({
+  CallbackCommand: COMMAND,
+  From_Account: "alice",
+  To_Account: "bob",
+  MsgBody: [{ MsgType: "TIMTextElem", MsgContent: { Text: "hello" } }],
+});
+
+const BACKEND = `
+const http = require("node:http");
+const ok = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
+http.createServer((req, res) => { req.resume(); req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end(ok)); })
+  .listen(Number(process.argv[1]), "127.0.0.1", () => console.log("ready"));
+`;
+
+async function startBackend(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["-e", BACKEND, String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the no-op backend exited with ${code}`)));
+    child.stdout?.once("data", () => resolve());
+  });
+  return child;
+}
+
+type Figures = { reqPerSec: number; p50: number; p99: number; errors: number };
+
+async function run(url: string, duration: number): Promise<Figures> {
+  const r = await autocannon({ url, method: "POST", body: BODY, connections: 20, duration });
+  const n = r["2xx"] + r.non2xx;
+  return { reqPerSec: n / duration, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+export default async function main(args: string[]) {
+  const flags = parseFlags(args, ["duration", "rounds"]);
+  const duration = Number(flags.get("duration") ?? 8);
+  const rounds = Number(flags.get("rounds") ?? 3);
+  if (!Number.isInteger(duration) || duration < 1 || !Number.isInteger(rounds) || rounds < 1) {
+    throw new UsageError("--duration and --rounds must be whole numbers above 0");
+  }
+  const backendPort = await freePort();
+  const backend = await startBackend(backendPort);
+  const backendUrl = `http://127.0.0.1:${backendPort}/im/callback`;
+  const server = await startBenchServer({
+    name: "forward",
+    dialect: "sqlite",
+    server: "serve",
+    env: { IM_SDKAPPID: APP_ID, LOG_LEVEL: "error", IM_FORWARD_URL: backendUrl, AUTH_SECRET: randomBytes(32).toString("base64url") },
+  }).catch((error: unknown) => {
+    backend.kill("SIGTERM");
+    throw error;
+  });
+  // The same callbacks answered by Recall Monitor without forwarding: what is forwarding's own cost
+  // and what is Next.js's, which no backend choice changes.
+  const plain = await startBenchServer({
+    name: "forward-off",
+    dialect: "sqlite",
+    server: "serve",
+    env: { IM_SDKAPPID: APP_ID, LOG_LEVEL: "error", AUTH_SECRET: randomBytes(32).toString("base64url") },
+  }).catch(async (error: unknown) => {
+    backend.kill("SIGTERM");
+    await server.stop();
+    throw error;
+  });
+  const paths = {
+    "straight to the backend": `${backendUrl}${QUERY}`,
+    "through Recall Monitor": `${server.url}/api/im/callback${QUERY}`,
+    "Recall Monitor, forwarding off": `${plain.url}/api/im/callback${QUERY}`,
+  };
+  try {
+    const results = new Map<string, Figures[]>();
+    for (const url of Object.values(paths)) await run(url, 2); // warm-up: compile, JIT, connections
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, url] of Object.entries(paths)) {
+        const f = await run(url, duration);
+        results.set(name, [...(results.get(name) ?? []), f]);
+        console.log(`  round ${round + 1} ${name}: ${Math.round(f.reqPerSec)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, errors ${f.errors}`);
+      }
+    }
+    const summary = (name: string) => {
+      const fs = results.get(name) ?? [];
+      return {
+        reqPerSec: median(fs.map((f) => f.reqPerSec)),
+        p50: median(fs.map((f) => f.p50)),
+        p99: median(fs.map((f) => f.p99)),
+        errors: fs.reduce((n, f) => n + f.errors, 0),
+      };
+    };
+    const direct = summary("straight to the backend");
+    const through = summary("through Recall Monitor");
+    const off = summary("Recall Monitor, forwarding off");
+    console.log(`\n## Forwarding (${COMMAND}; medians of ${rounds} rounds x ${duration} s, 20 connections)\n`);
+    console.log("| path | req/s | p50 ms | p99 ms | errors |");
+    console.log("|---|---|---|---|---|");
+    for (const [name, s] of [
+      ["straight to the backend", direct],
+      ["through Recall Monitor", through],
+      ["Recall Monitor, forwarding off", off],
+    ] as const) {
+      console.log(`| ${name} | ${Math.round(s.reqPerSec)} | ${s.p50} | ${s.p99} | ${s.errors} |`);
+    }
+    console.log(
+      `\nAdded p50: ${(through.p50 - direct.p50).toFixed(1)} ms; throughput ratio (through / straight): ${(through.reqPerSec / direct.reqPerSec).toFixed(3)}`,
+    );
+    console.log(
+      `Forwarding's own cost (through / forwarding off): p50 +${(through.p50 - off.p50).toFixed(1)} ms, throughput ratio ${(through.reqPerSec / off.reqPerSec).toFixed(3)}`,
+    );
+  } finally {
+    await Promise.all([server.stop(), plain.stop()]);
+    backend.kill("SIGTERM");
+  }
+}
