@@ -120,6 +120,21 @@ const envSchema = z.object({
   TRUST_PROXY: trustProxy,
   PUBLIC_URL: publicUrl,
   STREAM_MAX_CLIENTS: positiveInt(200, "streams"),
+  /** Addresses/CIDRs that may scrape /api/metrics without a token (after TRUST_PROXY). */
+  METRICS_ALLOWED_CIDRS: addressList,
+  /** Recalls older than this many days are deleted in the background; unset keeps them forever. */
+  RETENTION_DAYS: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, { error: "expected a whole number of days, or unset to keep recalls forever" })
+        .transform(Number)
+        .pipe(z.number().int().min(1, { error: "expected a whole number of days >= 1, or unset to keep recalls forever" }))
+        .optional(),
+    ),
   DATABASE_URL: databaseUrl,
   /** The overview warns when no callback has arrived for this long. */
   CALLBACK_SILENCE_WARNING_MINUTES: positiveInt(15, "minutes"),
@@ -176,6 +191,10 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     /** Where users and IM reach the app; shown as the callback URL. Unset: the overview shows a guess. */
     publicUrl: e.PUBLIC_URL,
     stream: { maxClients: e.STREAM_MAX_CLIENTS },
+    /** Empty: /api/metrics needs an API token; otherwise these addresses may scrape without one. */
+    metrics: { allowedCidrs: e.METRICS_ALLOWED_CIDRS },
+    /** Undefined: keep recalls forever (lib/recalls/retention.ts). */
+    retention: { days: e.RETENTION_DAYS },
     database: isPostgres
       ? { dialect: "postgresql" as const, url: e.DATABASE_URL }
       : {
