@@ -6,6 +6,10 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { warmUpIngest } = await import("@/lib/recalls/ingest");
   warmUpIngest();
+  const { startRetention } = await import("@/lib/recalls/retention");
+  const { config } = await import("@/lib/config");
+  const { getDb } = await import("@/lib/db/client");
+  startRetention(config, getDb);
 }
 
 /**

@@ -27,6 +27,9 @@ export const ACCESS_ACTIONS = [
   "access_log_export",
   "recall_viewed",
   "user_viewed",
+  "retention_run",
+  "hold_placed",
+  "hold_lifted",
 ] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
@@ -48,6 +51,9 @@ export const ACTION_TEXT: Record<AccessAction, string> = {
   access_log_export: "Exported the access log (CSV)",
   recall_viewed: "Viewed a recall",
   user_viewed: "Viewed a user's recalls",
+  retention_run: "Retention deleted old recalls",
+  hold_placed: "Placed a legal hold",
+  hold_lifted: "Lifted a legal hold",
 };
 
 /** Who acted: a member of staff, and how they were signed in. */

@@ -1,0 +1,241 @@
+// Retention (RETENTION_DAYS): deletes recalls older than the limit in small batches, in the
+// background, keeping every aggregate equal to a recount of the recalls that remain. Recalls sent
+// or received by a user on legal hold (lib/recalls/legal-holds.ts) are kept. The export and access
+// logs are never touched. On PostgreSQL only one instance runs at a time (a session advisory lock
+// on a connection of its own); SQLite serves a single instance.
+import pg from "pg";
+import { appendAccessLog } from "@/lib/audit/access-log";
+import type { Config } from "@/lib/config";
+import { type Db, Prisma } from "@/lib/db/client";
+import { toDate, toNullableDate, toNullableNumber } from "@/lib/db/values";
+import { log } from "@/lib/log";
+import { countRetentionRun } from "@/lib/metrics";
+import { aggregateRecalls, hourStart } from "@/lib/recalls/aggregates";
+import type { NewRecall } from "@/lib/recalls/new-recall";
+
+/**
+ * Recalls per transaction. Small, because on SQLite the receiver's writer waits for the database's
+ * one write lock while a batch commits, and on PostgreSQL each batch's row locks on the aggregates
+ * are held until it commits.
+ */
+export const RETENTION_BATCH = 500;
+/** Pause between batches, so ingest and the dashboard get the database between them. */
+const PAUSE_MS = 50;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Any constant both sides agree on: the key of PostgreSQL's advisory lock for retention. */
+const RETENTION_LOCK_KEY = 7_412_389_001;
+
+export type RetentionRun = { deleted: number; cutoff: Date };
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+type DeletedRow = {
+  sdk_app_id: string;
+  from_account: string;
+  to_account: string;
+  msg_key: string;
+  unread_msg_num: unknown;
+  event_time: unknown;
+  received_at: unknown;
+  opt_platform_raw: string | null;
+  opt_platform: string | null;
+  client_ip: string | null;
+};
+
+const values = (rows: Prisma.Sql[]) => Prisma.join(rows, ",");
+
+export function retentionCutoff(days: number, now = new Date()): Date {
+  return new Date(now.getTime() - days * DAY_MS);
+}
+
+/**
+ * Deletes up to `limit` of the oldest recalls received before `cutoff` that no active legal hold
+ * covers, and subtracts them from the aggregates, in one transaction. Returns how many it deleted.
+ */
+export async function deleteExpiredBatch(db: Db, cutoff: Date, limit = RETENTION_BATCH): Promise<number> {
+  return db.$transaction(async (tx) => {
+    // The DELETE comes first so that SQLite takes its write lock at the transaction's first
+    // statement (a read first could not be upgraded if the receiver committed in between).
+    const rows = await tx.$queryRaw<DeletedRow[]>`
+      DELETE FROM recalls WHERE id IN (
+        SELECT r.id FROM recalls r
+        WHERE r.received_at < ${cutoff}
+          AND NOT EXISTS (
+            SELECT 1 FROM legal_holds h
+            WHERE h.lifted_at IS NULL AND (h.user_id = r.from_account OR h.user_id = r.to_account))
+        ORDER BY r.received_at, r.id
+        LIMIT ${limit})
+      RETURNING sdk_app_id, from_account, to_account, msg_key, unread_msg_num, event_time, received_at,
+                opt_platform_raw, opt_platform, client_ip`;
+    if (rows.length === 0) return 0;
+    await subtractFromAggregates(
+      tx,
+      rows.map(
+        (r): NewRecall => ({
+          sdkAppId: r.sdk_app_id,
+          fromAccount: r.from_account,
+          toAccount: r.to_account,
+          msgKey: r.msg_key,
+          unreadMsgNum: toNullableNumber(r.unread_msg_num),
+          eventTime: toNullableDate(r.event_time),
+          receivedAt: toDate(r.received_at),
+          optPlatformRaw: r.opt_platform_raw,
+          optPlatform: r.opt_platform,
+          clientIp: r.client_ip,
+        }),
+      ),
+    );
+    return rows.length;
+  });
+}
+
+/**
+ * The ingest's upserts (lib/recalls/store.ts) with negative counts: every key already exists, so
+ * each row is updated in place, in the same key order as ingest (no deadlocks with it). Rows left
+ * at zero are removed, and a user's latest-recall and latest-unread values are re-read from the
+ * remaining recalls where the deleted ones held them.
+ */
+async function subtractFromAggregates(tx: Tx, deleted: readonly NewRecall[]) {
+  const { users, userHours, appHours } = aggregateRecalls(deleted);
+  const newest = new Date(Math.max(...deleted.map((r) => r.receivedAt.getTime())));
+  const lastHour = new Date(hourStart(newest).getTime() + HOUR_MS);
+
+  await tx.$executeRaw`
+    INSERT INTO user_stats (sdk_app_id, user_id, recalls_sent, recalls_received, last_recall_at)
+    VALUES ${values(users.map((u) => Prisma.sql`(${u.sdkAppId}, ${u.userId}, ${-u.sent}, ${-u.received}, ${u.lastRecallAt})`))}
+    ON CONFLICT (sdk_app_id, user_id) DO UPDATE SET
+      recalls_sent = user_stats.recalls_sent + excluded.recalls_sent,
+      recalls_received = user_stats.recalls_received + excluded.recalls_received`;
+  await tx.$executeRaw`
+    INSERT INTO user_hourly_counts (sdk_app_id, user_id, hour_start, sent, received)
+    VALUES ${values(userHours.map((h) => Prisma.sql`(${h.sdkAppId}, ${h.userId}, ${h.hourStart}, ${-h.sent}, ${-h.received})`))}
+    ON CONFLICT (sdk_app_id, user_id, hour_start) DO UPDATE SET
+      sent = user_hourly_counts.sent + excluded.sent,
+      received = user_hourly_counts.received + excluded.received`;
+  await tx.$executeRaw`
+    INSERT INTO recall_hourly_counts (sdk_app_id, hour_start, opt_platform, recalls)
+    VALUES ${values(appHours.map((h) => Prisma.sql`(${h.sdkAppId}, ${h.hourStart}, ${h.optPlatform}, ${-h.recalls})`))}
+    ON CONFLICT (sdk_app_id, hour_start, opt_platform) DO UPDATE SET
+      recalls = recall_hourly_counts.recalls + excluded.recalls`;
+
+  // Only hours up to the newest deleted recall's can have reached zero (the hour index bounds it).
+  await tx.$executeRaw`DELETE FROM user_hourly_counts WHERE hour_start < ${lastHour} AND sent <= 0 AND received <= 0`;
+  await tx.$executeRaw`DELETE FROM recall_hourly_counts WHERE hour_start < ${lastHour} AND recalls <= 0`;
+
+  const keys = Prisma.join(
+    users.map((u) => Prisma.sql`(sdk_app_id = ${u.sdkAppId} AND user_id = ${u.userId})`),
+    " OR ",
+  );
+  await tx.$executeRaw`DELETE FROM user_stats WHERE (${keys}) AND recalls_sent <= 0 AND recalls_received <= 0`;
+  // A remaining user whose latest recall (or latest unread count) was older than the newest
+  // deleted recall may have lost it: read it again from what remains (rare: held counterparts).
+  await tx.$executeRaw`
+    UPDATE user_stats SET last_recall_at = (
+      SELECT MAX(r.received_at) FROM recalls r
+      WHERE r.sdk_app_id = user_stats.sdk_app_id AND (r.from_account = user_stats.user_id OR r.to_account = user_stats.user_id))
+    WHERE (${keys}) AND last_recall_at <= ${newest}`;
+  await tx.$executeRaw`
+    UPDATE user_stats SET
+      last_unread_msg_num = (
+        SELECT r.unread_msg_num FROM recalls r
+        WHERE r.sdk_app_id = user_stats.sdk_app_id AND r.to_account = user_stats.user_id AND r.unread_msg_num IS NOT NULL
+        ORDER BY r.received_at DESC, r.id DESC LIMIT 1),
+      last_unread_at = (
+        SELECT MAX(r.received_at) FROM recalls r
+        WHERE r.sdk_app_id = user_stats.sdk_app_id AND r.to_account = user_stats.user_id AND r.unread_msg_num IS NOT NULL)
+    WHERE (${keys}) AND last_unread_at <= ${newest}`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Deletes every expired, unheld recall, batch by batch; stops early when `signal` aborts. */
+export async function deleteExpired(db: Db, cutoff: Date, options: { signal?: AbortSignal; pauseMs?: number } = {}): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    if (options.signal?.aborted) return deleted;
+    const n = await deleteExpiredBatch(db, cutoff);
+    deleted += n;
+    if (n < RETENTION_BATCH) return deleted;
+    await sleep(options.pauseMs ?? PAUSE_MS);
+  }
+}
+
+/**
+ * Holds PostgreSQL's retention lock for `run`, on a connection of its own (a session lock must be
+ * taken and released on one connection, which a pool does not promise). Null: another instance
+ * holds it. SQLite is single-instance: `run` runs.
+ */
+async function withRetentionLock<T>(database: Config["database"], run: () => Promise<T>): Promise<T | null> {
+  if (database.dialect === "sqlite") return run();
+  const client = new pg.Client({ connectionString: database.url, application_name: "recall-monitor-retention" });
+  await client.connect();
+  try {
+    const got = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [RETENTION_LOCK_KEY]);
+    if (!got.rows[0]?.locked) return null;
+    try {
+      return await run();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [RETENTION_LOCK_KEY]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * One retention run: deletes what has expired and records the run, with the count removed, in the
+ * access log. Null when another instance is running it.
+ */
+export async function runRetention(
+  db: Db,
+  database: Config["database"],
+  days: number,
+  options: { now?: Date; signal?: AbortSignal } = {},
+): Promise<RetentionRun | null> {
+  const cutoff = retentionCutoff(days, options.now);
+  try {
+    const result = await withRetentionLock(database, async () => {
+      const started = Date.now();
+      const deleted = await deleteExpired(db, cutoff, { signal: options.signal });
+      await appendAccessLog(db, {
+        action: "retention_run",
+        address: "server",
+        target: `recalls received before ${cutoff.toISOString()}`,
+        detail: { deleted, retentionDays: days, cutoff: cutoff.toISOString() },
+      });
+      log("info", "retention_run", { deleted, retentionDays: days, cutoff: cutoff.toISOString(), ms: Date.now() - started });
+      return { deleted, cutoff };
+    });
+    countRetentionRun(result ? "completed" : "skipped", result?.deleted ?? 0);
+    return result;
+  } catch (error) {
+    countRetentionRun("failed");
+    throw error;
+  }
+}
+
+/** First run shortly after start (not during start-up itself), then at this interval. */
+const FIRST_RUN_MS = 5_000;
+const INTERVAL_MS = 15 * 60_000;
+
+type Scheduler = { timer: ReturnType<typeof setTimeout> | undefined };
+const holder = globalThis as unknown as { recallMonitorRetention?: Scheduler };
+
+/** Starts the background runs (instrumentation.ts); does nothing when RETENTION_DAYS is unset. */
+export function startRetention(config: Pick<Config, "database" | "retention">, db: () => Promise<Db>): void {
+  const days = config.retention.days;
+  if (days === undefined || holder.recallMonitorRetention) return;
+  const scheduler: Scheduler = { timer: undefined };
+  holder.recallMonitorRetention = scheduler;
+  const tick = async () => {
+    try {
+      await runRetention(await db(), config.database, days);
+    } catch (error) {
+      log("error", "retention_failed", { error: error instanceof Error ? error.message : String(error) });
+    }
+    scheduler.timer = setTimeout(tick, INTERVAL_MS);
+    scheduler.timer.unref?.();
+  };
+  scheduler.timer = setTimeout(tick, FIRST_RUN_MS);
+  scheduler.timer.unref?.();
+}
