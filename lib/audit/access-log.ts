@@ -75,7 +75,8 @@ export type NewAccessLogEntry = {
 const MAX_TEXT = 320;
 const clip = (v: string | null | undefined) => (v == null ? null : v.slice(0, MAX_TEXT));
 
-export async function appendAccessLog(db: Db, e: NewAccessLogEntry): Promise<void> {
+// Only the access log table: a transaction client (placing a legal hold) can record its entry too.
+export async function appendAccessLog(db: Pick<Db, "accessLog">, e: NewAccessLogEntry): Promise<void> {
   await db.accessLog.create({
     data: {
       at: e.at ?? new Date(),
