@@ -99,7 +99,7 @@ describe("a retention run", () => {
 
   it("deletes recalls older than RETENTION_DAYS in batches, keeps held users' and recent ones, and leaves aggregates equal to a recount", async () => {
     // More than two batches, so that aggregates must stay right across batch boundaries.
-    const recalls = spread(RETENTION_BATCH * 2 + 300);
+    const recalls = spread(RETENTION_BATCH.postgresql * 2 + 300);
     for (let i = 0; i < recalls.length; i += 400) await storeTestRecalls(db, recalls.slice(i, i + 400));
     await db.legalHold.create({
       data: { userId: "held", reason: "case 42", placedByEmail: "admin@example.com", placedAt: NOW },
