@@ -8,7 +8,7 @@ import { appendAccessLog } from "@/lib/audit/access-log";
 import type { Config } from "@/lib/config";
 import { type Db, Prisma } from "@/lib/db/client";
 import { toDate, toNullableDate, toNullableNumber } from "@/lib/db/values";
-import { log } from "@/lib/log";
+import { errorId, log } from "@/lib/log";
 import { countRetentionRun } from "@/lib/metrics";
 import { aggregateRecalls, hourStart } from "@/lib/recalls/aggregates";
 import type { NewRecall } from "@/lib/recalls/new-recall";
@@ -149,19 +149,45 @@ async function subtractFromAggregates(tx: Tx, deleted: readonly NewRecall[]) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A run that failed part-way: the batches before the failure are committed and counted. */
+export class RetentionRunError extends Error {
+  override name = "RetentionRunError";
+  constructor(
+    readonly deleted: number,
+    readonly causeMessage: string,
+  ) {
+    super(`retention failed after deleting ${deleted} recalls: ${causeMessage}`);
+  }
+}
+
+// A batch that meets a busy database (SQLite's write lock held by the receiver a little too long,
+// a PostgreSQL lock timeout) is tried again after a pause before the run gives up.
+const BATCH_ATTEMPTS = 3;
+
 /** Deletes every expired, unheld recall, batch by batch; stops early when `signal` aborts. */
 export async function deleteExpired(
   db: Db,
   cutoff: Date,
   options: { batch: number; signal?: AbortSignal; pauseMs?: number },
 ): Promise<number> {
+  const pause = options.pauseMs ?? PAUSE_MS;
   let deleted = 0;
   for (;;) {
     if (options.signal?.aborted) return deleted;
-    const n = await deleteExpiredBatch(db, cutoff, options.batch);
+    let n = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        n = await deleteExpiredBatch(db, cutoff, options.batch);
+        break;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (attempt >= BATCH_ATTEMPTS) throw new RetentionRunError(deleted, message);
+        await sleep(pause * 4 * attempt);
+      }
+    }
     deleted += n;
     if (n < options.batch) return deleted;
-    await sleep(options.pauseMs ?? PAUSE_MS);
+    await sleep(pause);
   }
 }
 
@@ -201,13 +227,27 @@ export async function runRetention(
   try {
     const result = await withRetentionLock(database, async () => {
       const started = Date.now();
-      const deleted = await deleteExpired(db, cutoff, { batch: RETENTION_BATCH[database.dialect], signal: options.signal });
-      await appendAccessLog(db, {
-        action: "retention_run",
-        address: "server",
-        target: `recalls received before ${cutoff.toISOString()}`,
-        detail: { deleted, retentionDays: days, cutoff: cutoff.toISOString() },
-      });
+      const record = (deleted: number, failed?: string) =>
+        appendAccessLog(db, {
+          action: "retention_run",
+          address: "server",
+          target: `recalls received before ${cutoff.toISOString()}`,
+          detail: { deleted, retentionDays: days, cutoff: cutoff.toISOString(), ...(failed ? { failed } : {}) },
+        });
+      let deleted: number;
+      try {
+        deleted = await deleteExpired(db, cutoff, { batch: RETENTION_BATCH[database.dialect], signal: options.signal });
+      } catch (error) {
+        // What was deleted before the failure is committed: it is recorded all the same. The
+        // database's text stays in the server log; the access log gets the id that finds it.
+        if (error instanceof RetentionRunError) {
+          const id = errorId();
+          log("error", "retention_batch_failed", { errorId: id, deleted: error.deleted, error: error.causeMessage });
+          await record(error.deleted, `database error (log id ${id})`);
+        }
+        throw error;
+      }
+      await record(deleted);
       log("info", "retention_run", { deleted, retentionDays: days, cutoff: cutoff.toISOString(), ms: Date.now() - started });
       return { deleted, cutoff };
     });

@@ -146,6 +146,29 @@ describe("a retention run", () => {
 
   // SQLite serves one instance: there is no lock to contend for.
   const onPostgres = testDialect() === "postgresql" ? it : () => {};
+  onPostgres("records a run that fails, with the count deleted and a log id instead of the database's text", async () => {
+    await storeTestRecalls(db, [newRecall({ fromAccount: "late-expiring", receivedAt: new Date(NOW.getTime() - 400 * DAY) })]);
+    const other = new pg.Client({ connectionString: testDb.database.url });
+    await other.connect();
+    try {
+      // The aggregates are locked, so every attempt times out (the dashboard pool's lock timeout).
+      await other.query("BEGIN");
+      await other.query("LOCK TABLE user_stats IN ACCESS EXCLUSIVE MODE");
+      await expect(runRetention(db, testDb.database, 30, { now: NOW })).rejects.toThrow(/retention failed after deleting 0 recalls/);
+      await other.query("ROLLBACK");
+    } finally {
+      await other.end();
+    }
+    const last = await db.accessLog.findFirst({ where: { action: "retention_run" }, orderBy: { id: "desc" } });
+    const detail = JSON.parse(last?.detail ?? "{}");
+    expect(detail).toMatchObject({ deleted: 0 });
+    expect(detail.failed).toMatch(/^database error \(log id [\w-]+\)$/);
+    // Nothing was half-deleted: the recall and its aggregates are still there and still agree.
+    expect(await db.recall.count({ where: { fromAccount: "late-expiring" } })).toBe(1);
+    const after = await aggregatesAndRecount(db);
+    expect(after.tables).toEqual(after.recount);
+  });
+
   onPostgres("is skipped while another instance holds the retention lock", async () => {
     const other = new pg.Client({ connectionString: testDb.database.url });
     await other.connect();
