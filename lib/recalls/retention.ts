@@ -16,12 +16,19 @@ import type { NewRecall } from "@/lib/recalls/new-recall";
 /**
  * Recalls per transaction. Small, because on SQLite the receiver's writer waits for the database's
  * one write lock while a batch commits (and gives up after its 250 ms busy timeout: a 100-row batch
- * takes a few ms, about 40 on a loaded 2-core machine), and on PostgreSQL each batch's row locks on
- * the aggregates are held until it commits.
+ * takes a few ms, about 40 on a loaded 2-core machine), and on PostgreSQL the batch's row locks on
+ * the aggregates (up to two user_stats rows per recall) are held until it commits, while callbacks
+ * for the same users wait for them.
  */
-export const RETENTION_BATCH = { sqlite: 100, postgresql: 500 } as const;
-/** Pause between batches, so ingest and the dashboard get the database between them. */
+export const RETENTION_BATCH = { sqlite: 100, postgresql: 100 } as const;
+/** Shortest pause between batches, so ingest and the dashboard get the database between them. */
 const PAUSE_MS = 50;
+/**
+ * Each pause is at least this many times as long as the batch before it took, so retention uses at
+ * most a quarter of the time (and of the database's and the machine's CPU) however loaded they are:
+ * a slow batch means a busy database, and the next one waits longer.
+ */
+const PAUSE_PER_BATCH_TIME = 3;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** Any constant both sides agree on: the key of PostgreSQL's advisory lock for retention. */
@@ -175,6 +182,7 @@ export async function deleteExpired(
   for (;;) {
     if (options.signal?.aborted) return deleted;
     let n = 0;
+    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
         n = await deleteExpiredBatch(db, cutoff, options.batch);
@@ -187,7 +195,7 @@ export async function deleteExpired(
     }
     deleted += n;
     if (n < options.batch) return deleted;
-    await sleep(pause);
+    await sleep(Math.max(pause, (performance.now() - started) * PAUSE_PER_BATCH_TIME));
   }
 }
 
