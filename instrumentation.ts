@@ -14,12 +14,14 @@ export async function register() {
   }
   const { warmUpIngest } = await import("@/lib/recalls/ingest");
   warmUpIngest();
+  const [{ config }, { getDb }] = await Promise.all([import("@/lib/config"), import("@/lib/db/client")]);
   // Forwarding mode: recalls left in the outbox by an earlier run (or another instance) are redelivered.
-  const { config } = await import("@/lib/config");
   if (config.im.forward) {
-    const [{ startOutboxWorker }, { getDb }] = await Promise.all([import("@/lib/im/forward-outbox"), import("@/lib/db/client")]);
+    const { startOutboxWorker } = await import("@/lib/im/forward-outbox");
     startOutboxWorker(config.im.forward, getDb);
   }
+  const { startRetention } = await import("@/lib/recalls/retention");
+  startRetention(config, getDb);
 }
 
 /**

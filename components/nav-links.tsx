@@ -12,6 +12,7 @@ const LINKS: { href: string; label: string; role: Role }[] = [
   { href: "/audit", label: "Access log", role: "auditor" },
   { href: "/settings/tokens", label: "API tokens", role: "auditor" },
   { href: "/admin/staff", label: "Staff", role: "admin" },
+  { href: "/admin/holds", label: "Legal holds", role: "admin" },
 ];
 
 /** The pages the signed-in role may open (the server checks each page again). */

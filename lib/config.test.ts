@@ -37,6 +37,17 @@ describe("parseConfig", () => {
     expect(c.enableBenchRoutes).toBe(false);
   });
 
+  it("keeps recalls forever unless RETENTION_DAYS is set, and lets nobody scrape metrics without a token by default", () => {
+    expect(parseConfig({}).retention).toEqual({ days: undefined });
+    expect(parseConfig({}).metrics).toEqual({ allowedCidrs: [] });
+    expect(parseConfig({ RETENTION_DAYS: " 90 " }).retention).toEqual({ days: 90 });
+    expect(parseConfig({ METRICS_ALLOWED_CIDRS: "10.0.0.0/8, ::1" }).metrics).toEqual({ allowedCidrs: ["10.0.0.0/8", "::1"] });
+    for (const bad of ["0", "-1", "30d", "1.5"]) {
+      expect(() => parseConfig({ RETENTION_DAYS: bad })).toThrow(/RETENTION_DAYS: expected a whole number of days/);
+    }
+    expect(() => parseConfig({ METRICS_ALLOWED_CIDRS: "10.0.0.0/99" })).toThrow(/METRICS_ALLOWED_CIDRS/);
+  });
+
   it("reads several apps, a token, a skew, PostgreSQL and a port", () => {
     const c = parseConfig({
       IM_SDKAPPID: " 1400000001, 1400000002 ",

@@ -142,6 +142,21 @@ const envSchema = z.object({
   STREAM_MAX_CLIENTS: positiveInt(200, "streams"),
   /** How often an open live stream looks for new rows when nothing woke it (see lib/recalls/stream.ts). */
   STREAM_POLL_MS: positiveInt(1_000, "milliseconds"),
+  /** Addresses/CIDRs that may scrape /api/metrics without a token (after TRUST_PROXY). */
+  METRICS_ALLOWED_CIDRS: addressList,
+  /** Recalls older than this many days are deleted in the background; unset keeps them forever. */
+  RETENTION_DAYS: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, { error: "expected a whole number of days, or unset to keep recalls forever" })
+        .transform(Number)
+        .pipe(z.number().int().min(1, { error: "expected a whole number of days >= 1, or unset to keep recalls forever" }))
+        .optional(),
+    ),
   DATABASE_URL: databaseUrl,
   /** PostgreSQL: where the live stream LISTENs; a direct connection when DATABASE_URL goes through a transaction pooler. */
   DATABASE_LISTEN_URL: z
@@ -211,6 +226,10 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     publicUrl: e.PUBLIC_URL,
     /** listenUrl: PostgreSQL connection for LISTEN (lib/recalls/pg-listener.ts); unset means DATABASE_URL. */
     stream: { maxClients: e.STREAM_MAX_CLIENTS, pollMs: e.STREAM_POLL_MS, listenUrl: e.DATABASE_LISTEN_URL },
+    /** Empty: /api/metrics needs an API token; otherwise these addresses may scrape without one. */
+    metrics: { allowedCidrs: e.METRICS_ALLOWED_CIDRS },
+    /** Undefined: keep recalls forever (lib/recalls/retention.ts). */
+    retention: { days: e.RETENTION_DAYS },
     database: isPostgres
       ? { dialect: "postgresql" as const, url: e.DATABASE_URL }
       : {

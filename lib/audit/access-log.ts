@@ -27,6 +27,9 @@ export const ACCESS_ACTIONS = [
   "access_log_export",
   "recall_viewed",
   "user_viewed",
+  "retention_run",
+  "hold_placed",
+  "hold_lifted",
 ] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
@@ -48,6 +51,9 @@ export const ACTION_TEXT: Record<AccessAction, string> = {
   access_log_export: "Exported the access log (CSV)",
   recall_viewed: "Viewed a recall",
   user_viewed: "Viewed a user's recalls",
+  retention_run: "Retention deleted old recalls",
+  hold_placed: "Placed a legal hold",
+  hold_lifted: "Lifted a legal hold",
 };
 
 /** Who acted: a member of staff, and how they were signed in. */
@@ -69,7 +75,8 @@ export type NewAccessLogEntry = {
 const MAX_TEXT = 320;
 const clip = (v: string | null | undefined) => (v == null ? null : v.slice(0, MAX_TEXT));
 
-export async function appendAccessLog(db: Db, e: NewAccessLogEntry): Promise<void> {
+// Only the access log table: a transaction client (placing a legal hold) can record its entry too.
+export async function appendAccessLog(db: Pick<Db, "accessLog">, e: NewAccessLogEntry): Promise<void> {
   await db.accessLog.create({
     data: {
       at: e.at ?? new Date(),

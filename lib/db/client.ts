@@ -9,6 +9,7 @@ import { type Config, config } from "@/lib/config";
 import { PrismaClient as PostgresClient } from "@/lib/db/generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/lib/db/generated/sqlite/client";
 import { SqliteReadPool, sqliteReadPoolAdapter } from "@/lib/db/sqlite-read-pool";
+import { watchPool } from "@/lib/metrics";
 
 export { Prisma } from "@/lib/db/generated/sqlite/client";
 export type Db = SqliteClient;
@@ -32,10 +33,23 @@ export type PostgresPoolRole = keyof typeof POSTGRES_POOLS;
 /** The dashboard's SQLite reads: threads, per-query budget (queue wait included), queue bound. */
 export const SQLITE_READ_POOL = { size: 2, budgetMs: 5_000, maxQueued: 256 } as const;
 
+/** PrismaPg, reporting its pool's use to /api/metrics once it has connected. */
+function watchedPg(role: PostgresPoolRole, options: ConstructorParameters<typeof PrismaPg>[0]): PrismaPg {
+  const factory = new PrismaPg(options);
+  const connectPool = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connectPool();
+    const pool = adapter.underlyingDriver();
+    watchPool(role, () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
+    return adapter;
+  };
+  return factory;
+}
+
 async function connect(database: Config["database"], role: PostgresPoolRole = "receiver"): Promise<Db> {
   if (database.dialect === "postgresql") {
     const pool = POSTGRES_POOLS[role];
-    const adapter = new PrismaPg({
+    const adapter = watchedPg(role, {
       connectionString: database.url,
       connectionTimeoutMillis: pool.connectionTimeoutMs,
       // A locked table or a stalled server fails the request instead of hanging.
@@ -70,8 +84,10 @@ const pools = poolHolder.recallMonitorReadPools;
 export function sqliteReadPoolFor(file: string): SqliteReadPool {
   let pool = pools.get(file);
   if (!pool) {
-    pool = new SqliteReadPool({ file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, ...SQLITE_READ_POOL });
-    pools.set(file, pool);
+    const created = new SqliteReadPool({ file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, ...SQLITE_READ_POOL });
+    pool = created;
+    pools.set(file, created);
+    watchPool("sqlite-read", () => created.use());
   }
   return pool;
 }

@@ -131,6 +131,11 @@ export class SqliteReadPool {
     });
   }
 
+  /** Threads running a query and queries waiting for one, for /api/metrics. */
+  use(): { busy: number; queued: number } {
+    return { busy: this.slots.filter((s) => s?.running).length, queued: this.queue.length };
+  }
+
   /** Stops the threads; queries asked after this are refused. */
   async close(): Promise<void> {
     this.closed = true;

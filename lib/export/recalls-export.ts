@@ -23,6 +23,7 @@ import { appendExportLog, type NewExportLogEntry } from "@/lib/export/export-log
 import { recallFilterSql } from "@/lib/export/recall-filter-sql";
 import { openSqliteReader, storedTimeToIso } from "@/lib/export/sqlite-pages";
 import { errorId, log } from "@/lib/log";
+import { countExport } from "@/lib/metrics";
 import type { RecallFilters } from "@/lib/recalls/filters";
 
 /**
@@ -196,6 +197,7 @@ export async function startRecallsExport(
     detail: null,
   };
   await appendExportLog(db, { ...base, status: "started" });
+  countExport("started");
 
   const hash = createHash("sha256");
   const encoder = new TextEncoder();
@@ -212,6 +214,7 @@ export async function startRecallsExport(
     pages.close();
     const entry = { ...base, status, finishedAt: new Date(), rowCount: rows, byteCount: BigInt(bytes), sha256: hash.digest("hex"), detail };
     await appendExportLog(db, entry);
+    countExport(status === "completed" ? "finished" : "aborted");
     log("info", "recalls_export", { exportId, status, rows, bytes, ms: entry.finishedAt.getTime() - startedAt.getTime(), detail });
   };
 

@@ -11,6 +11,7 @@ import { InvalidBodyError, identifierProblem, parseRecallBody, RECALL_COMMAND } 
 import { imResponse } from "@/lib/im/response";
 import { isConfiguredApp, verifyCallbackSign } from "@/lib/im/sign";
 import { errorId, log } from "@/lib/log";
+import { countCallback } from "@/lib/metrics";
 import { type NewRecall, toNewRecall } from "@/lib/recalls/new-recall";
 import type { StoreOutcome } from "@/lib/recalls/store";
 import { isUnavailable, QueueFullError } from "@/lib/recalls/write-errors";
@@ -62,6 +63,7 @@ export async function answerImCallback(request: Request, im: Config["im"], sink:
     status: verdict.status,
     ms: Math.round((performance.now() - started) * 10) / 10,
   });
+  countCallback(params.callbackCommand, verdict.outcome);
   return verdict.response ?? imResponse(verdict.status, verdict.errorInfo);
 }
 

@@ -3,6 +3,7 @@
 // commit (one fsync on SQLite) then serves many callbacks, which is what lets the receiver keep up
 // with IM without ever answering OK for a recall that is not on disk.
 import { log } from "@/lib/log";
+import { observeCommit, watchCommitQueue } from "@/lib/metrics";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import { recallIdentity } from "@/lib/recalls/new-recall";
 import type { CallbackTally, StoreOutcome } from "@/lib/recalls/store";
@@ -62,6 +63,7 @@ export class CommitQueue {
   ) {
     this.maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
     this.writeDeadlineMs = options.writeDeadlineMs ?? DEFAULT_WRITE_DEADLINE_MS;
+    watchCommitQueue(() => this.waiting);
   }
 
   /**
@@ -128,6 +130,7 @@ export class CommitQueue {
   }
 
   private recordBatch(size: number, ms: number) {
+    observeCommit(size, ms);
     const s = this.stats;
     s.batches += 1;
     s.recalls += size;

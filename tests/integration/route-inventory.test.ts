@@ -11,7 +11,8 @@ import { startApp, type TestApp } from "../support/app";
 const PUBLIC = new Set([
   "POST /api/im/callback", // its own SdkAppid/Sign checks
   "GET /api/im/callback", // answers 405: callbacks are POSTs
-  "GET /api/health",
+  "GET /api/health", // readiness, for load balancers
+  "GET /api/health/live", // liveness
   "GET /api/auth/[...all]", // sign-in and sign-out only, see lib/auth/auth-endpoint.ts
   "POST /api/auth/[...all]",
   "POST /api/bench/parse-only", // 404 unless ENABLE_BENCH_ROUTES=1; never touches the database
@@ -135,5 +136,6 @@ it("never lets an API token open a page", async () => {
 
 it("serves the public entries without a session", async () => {
   expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
+  expect((await fetch(`${app.url}/api/health/live`)).status).toBe(200);
   expect((await fetch(`${app.url}/login`)).status).toBe(200);
 });
