@@ -67,10 +67,9 @@ export function forwardCallback(forward: ForwardConfig, request: ForwardRequest,
       clearTimeout(timer);
       resolve(result);
     };
-    const req = (secure ? https : http).request(
-      target,
-      { method: "POST", headers, agent: secure ? agents().https : agents().http },
-      (res) => {
+    let req: http.ClientRequest;
+    const send = (mayRetry: boolean) => {
+      req = (secure ? https : http).request(target, { method: "POST", headers, agent: secure ? agents().https : agents().http }, (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {
           res.resume();
@@ -92,14 +91,22 @@ export function forwardCallback(forward: ForwardConfig, request: ForwardRequest,
           finish({ ok: true, status, body: Buffer.concat(chunks), contentType: typeof type === "string" ? type : null });
         });
         res.on("error", (error) => finish({ ok: false, reason: `reading the backend's answer failed: ${error.message}` }));
-      },
-    );
+      });
+      const sent = req;
+      sent.on("error", (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection the backend closed while it sat idle (a restart, its own idle
+        // timeout) fails at once, before the backend saw anything: Node's documented answer is to
+        // send again on a fresh connection, once.
+        if (mayRetry && sent.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE") && !settled) return send(false);
+        finish({ ok: false, reason: `forwarding failed: ${error.message}` });
+      });
+      sent.end(Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength));
+    };
     const timer = setTimeout(() => {
       finish({ ok: false, reason: `the backend did not answer within ${timeoutMs} ms` });
       req.destroy();
     }, timeoutMs);
-    req.on("error", (error) => finish({ ok: false, reason: `forwarding failed: ${error.message}` }));
-    req.end(Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength));
+    send(true);
   });
 }
 
