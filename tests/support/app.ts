@@ -14,6 +14,8 @@ export type TestApp = {
   /** A Prisma client on the app's database, for assertions. */
   db(): Promise<Db>;
   logs(): string;
+  /** The running server's process id (changes on restart); undefined while it is down. */
+  pid(): number | undefined;
   /** Kills the server process at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
   /** Starts the server again on the same port and database. */
@@ -98,6 +100,7 @@ export async function startApp(options: { env?: Record<string, string>; database
       return client;
     },
     logs: () => output,
+    pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
     kill: () => exit("SIGKILL"),
     restart: launch,
     stop: async () => {
