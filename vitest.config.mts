@@ -18,6 +18,20 @@ const integration = (database: "sqlite" | "postgresql") => ({
   },
 });
 
+// The reliability suite (tests/reliability/) kills, floods and starves the server: its files run one
+// at a time, each choosing its databases. `npm run test:reliability -- --long` sets RELIABILITY_LONG=1.
+const reliability = {
+  resolve: { alias },
+  test: {
+    name: "reliability",
+    include: ["tests/reliability/**/*.test.ts"],
+    fileParallelism: false,
+    testTimeout: process.env.RELIABILITY_LONG === "1" ? 3_600_000 : 300_000,
+    hookTimeout: 600_000,
+    globalSetup: [path.join(root, "tests/support/global-setup.ts")],
+  },
+};
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -25,6 +39,7 @@ export default defineConfig({
       { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"] } },
       integration("sqlite"),
       integration("postgresql"),
+      reliability,
     ],
   },
 });

@@ -10,7 +10,8 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
 Usage: npm test
 
 Runs, in order: tsc, biome, vitest unit tests, next build, vitest integration tests (SQLite, then
-PostgreSQL), Playwright browser tests in Debian's Chromium.
+PostgreSQL), the CI-sized reliability suite (npm run test:reliability), Playwright browser tests in
+Debian's Chromium.
 
 Needs:
   - PostgreSQL reachable at TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
@@ -68,6 +69,9 @@ npx next build
 step "Integration tests (SQLite and PostgreSQL)"
 npx vitest run --project integration-sqlite --project integration-postgresql \
   --reporter=default --reporter=json --outputFile.json="$RESULTS/integration.json"
+
+step "Reliability suite (CI-sized: crashes, duplicate storm, hostile input, outages, slow clients, dashboard load)"
+npx vitest run --project reliability --reporter=default --reporter=json --outputFile.json="$RESULTS/reliability.json"
 
 step "Browser tests (Chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/browser.json" npx playwright test --reporter=list,json

@@ -22,6 +22,8 @@ export type TestApp = {
   headersFor(role: Role): Promise<Record<string, string>>;
   /** `Cookie: <session>` of a signed-in staff account with `role`, for pages. */
   cookieFor(role: Role): Promise<Record<string, string>>;
+  /** The running server's process id (changes on restart); undefined while it is down. */
+  pid(): number | undefined;
   /** Kills the server process at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
   /** Starts the server again on the same port and database. */
@@ -109,6 +111,7 @@ export async function startApp(options: { env?: Record<string, string>; database
     logs: () => output,
     headersFor: (role) => headersFor(app, role),
     cookieFor: (role) => sessionCookieFor(app, role),
+    pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
     kill: () => exit("SIGKILL"),
     restart: launch,
     stop: async () => {
