@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { inputClass as input } from "@/components/form-styles";
 import { ACCESS_ACTIONS, ACTION_TEXT, type AccessAction, accessLogQuerySchema, listAccessLog } from "@/lib/audit/access-log";
 import { pathWithQuery } from "@/lib/auth/next-path";
 import { requireStaffPage } from "@/lib/auth/page-guard";
@@ -9,7 +10,6 @@ export const metadata = { title: "Access log · Recall Monitor" };
 
 type Search = Record<string, string | string[] | undefined>;
 const FILTERS = ["actor", "action", "subject", "since", "until"] as const;
-const input = "focus-ring rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900";
 
 function one(search: Search, key: string): string | undefined {
   const v = search[key];

@@ -1,30 +1,12 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { ActionMessage, useAdminAction } from "@/components/admin-action";
+import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import type { StaffListItem } from "@/lib/auth/staff";
 import { sendJson } from "@/lib/client/api";
 
-const input = "focus-ring rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900";
-const button =
-  "focus-ring rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
-
 export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: string }) {
-  const router = useRouter();
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
-
-  async function run(action: () => Promise<unknown>, done: string): Promise<boolean> {
-    setMessage(null);
-    try {
-      await action();
-      setMessage({ kind: "ok", text: done });
-      router.refresh();
-      return true;
-    } catch (error) {
-      setMessage({ kind: "error", text: error instanceof Error ? error.message : String(error) });
-      return false;
-    }
-  }
+  const { message, run } = useAdminAction();
 
   async function create(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -47,14 +29,7 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
 
   return (
     <div className="space-y-6">
-      {message ? (
-        <p
-          role={message.kind === "error" ? "alert" : "status"}
-          className={message.kind === "error" ? "text-red-700 dark:text-red-400" : "text-emerald-700 dark:text-emerald-400"}
-        >
-          {message.text}
-        </p>
-      ) : null}
+      <ActionMessage message={message} />
       <table className="w-full text-left text-sm">
         <thead>
           <tr className="border-b border-slate-200 dark:border-slate-800">

@@ -1,13 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
 import type { CreatedToken, TokenListItem } from "@/lib/auth/api-tokens";
 import { ROLES, type Role, roleAtLeast } from "@/lib/auth/roles";
 import { sendJson } from "@/lib/client/api";
 
-const input = "focus-ring rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900";
-const button =
-  "focus-ring rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
 const when = (iso: string | null) => (iso ? iso.replace("T", " ").slice(0, 16) + " UTC" : "never");
 
 export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem[]; ownRole: Role; maxDays: number }) {
