@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:reliability [-- --long] [-- <vitest filters>]`: the reliability suite against the
-# production build (tests/reliability/): crashes, duplicate storms, hostile input, outages, slow
-# clients and dashboard load, on SQLite and PostgreSQL.
+# production build (tests/reliability/): SIGKILLs under load (SQLite and PostgreSQL) and a duplicate
+# storm across two instances on one PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,8 +16,7 @@ Runs the vitest project "reliability" (tests/reliability/*.test.ts, one file at 
 the production build in .next (run `npx next build` after changing app code) and PostgreSQL at
 TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres).
 
-  --long   longer runs: 25 kills per database, more hostile requests, 1,000,000 recalls under the
-           dashboard-load test (seeding alone takes several minutes). Sets RELIABILITY_LONG=1.
+  --long   longer runs (e.g. 25 kills per database). Sets RELIABILITY_LONG=1.
 
 Every seeded generator prints its seed; replay a run with RELIABILITY_SEED=<seed>.
 `npm test` runs the CI-sized suite.

@@ -8,7 +8,7 @@ import { createRng, type Rng } from "@/lib/simulator/traffic";
 import { TEST_APP_ID } from "../support/app";
 import { RECALL } from "../support/im";
 
-/** `npm run test:reliability -- --long` sets RELIABILITY_LONG=1: longer runs, more kills, 1M recalls. */
+/** `npm run test:reliability -- --long` sets RELIABILITY_LONG=1: longer runs and more kills. */
 export const LONG = process.env.RELIABILITY_LONG === "1";
 
 /** Picks CI-sized or long-run values. */
