@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
-import { startBenchServer } from "@/bench/support";
+import { median, startBenchServer } from "@/bench/support";
 import { parseFlags, UsageError } from "@/scripts/cli";
 import { freePort } from "@/tests/support/app";
 
@@ -47,12 +47,6 @@ async function run(url: string, duration: number): Promise<Figures> {
   const n = r["2xx"] + r.non2xx;
   return { reqPerSec: n / duration, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 export default async function main(args: string[]) {
   const flags = parseFlags(args, ["duration", "rounds"]);

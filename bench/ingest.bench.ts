@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import autocannon, { type AutocannonResult } from "autocannon";
-import { BENCH_DIR, type BenchServer, startBenchServer } from "@/bench/support";
+import { BENCH_DIR, type BenchServer, median, startBenchServer } from "@/bench/support";
 import { RECALL_COMMAND } from "@/lib/im/recall-body";
 import { parseFlags, UsageError } from "@/scripts/cli";
 
@@ -132,12 +132,6 @@ async function measure(server: BenchServer, label: string, route: string, args: 
       cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / (result["2xx"] + result.non2xx),
   } satisfies Measured;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 /** Several rounds of one route: medians of rates and latencies (a noisy neighbour hits one round, not all), sums of counts. */
 function combine(rounds: Measured[]): Measured {

@@ -3,7 +3,7 @@
 // run, alternating rounds: the callback pipeline without a database (/api/bench/parse-only) and a
 // server-rendered page (/users).
 import autocannon from "autocannon";
-import { type BenchServer, startBenchServer } from "@/bench/support";
+import { type BenchServer, median, startBenchServer } from "@/bench/support";
 import { RECALL_COMMAND } from "@/lib/im/recall-body";
 import { parseFlags, UsageError } from "@/scripts/cli";
 
@@ -40,12 +40,6 @@ async function run(server: BenchServer, route: (typeof ROUTES)[number], duration
     errors: r.errors + r.timeouts + r.non2xx,
   };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 export default async function main(args: string[]) {
   const flags = parseFlags(args, ["duration", "rounds"]);

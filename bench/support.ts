@@ -122,3 +122,10 @@ export async function startBenchServer(options: {
     stop,
   };
 }
+
+/** The median of several rounds (the mean of the middle two for an even count; 0 for none). */
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
