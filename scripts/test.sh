@@ -52,7 +52,20 @@ if ! pg_up; then
 fi
 echo "PostgreSQL: $TEST_POSTGRES_URL"
 
-[[ -d lib/db/generated/sqlite && -d lib/db/generated/postgresql ]] || node scripts/prisma-generate.mjs
+# The Prisma clients are generated (not committed): regenerate them when missing or when a schema
+# is newer than them (a pulled or edited schema), so tests never run against a stale client.
+clients_stale() {
+  local dialect
+  for dialect in sqlite postgresql; do
+    [[ -f "lib/db/generated/$dialect/client.ts" ]] || return 0
+    [[ "prisma/$dialect/schema.prisma" -nt "lib/db/generated/$dialect/client.ts" ]] && return 0
+  done
+  return 1
+}
+if clients_stale; then
+  step "Generating the Prisma clients (a schema is newer than them)"
+  node scripts/prisma-generate.mjs
+fi
 
 step "Type-check (tsc)"
 npx tsc --noEmit

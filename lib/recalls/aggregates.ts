@@ -1,12 +1,11 @@
 // Turns a batch of newly stored recalls into the increments for the aggregate tables.
-// Pure functions: the store applies the results with upserts in the same transaction.
+// Pure functions: retention applies the results (negated) when it deletes recalls. The bucket
+// and platform key are the ingest path's own (lib/recalls/ingest-sql.ts), so what is subtracted
+// is what was added.
+import { hourStart, platformKey } from "@/lib/recalls/ingest-sql";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 
-const HOUR_MS = 3_600_000;
-
-export function hourStart(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
-}
+export { hourStart } from "@/lib/recalls/ingest-sql";
 
 export type UserDelta = {
   sdkAppId: string;
@@ -79,7 +78,7 @@ export function aggregateRecalls(recalls: readonly NewRecall[]) {
         },
       );
     }
-    const platform = r.optPlatform ?? "";
+    const platform = platformKey(r.optPlatform);
     upsertInto(
       appHours,
       `${r.sdkAppId}\u0000${hour.getTime()}\u0000${platform}`,
