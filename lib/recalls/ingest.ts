@@ -28,9 +28,9 @@ export function warmUpIngest(): void {
     ingestQueue();
     return;
   }
-  // Connecting and the first transaction took over a second on a busy machine, longer than the
+  // Connecting and the first query took over a second on a busy machine, longer than the
   // first callback may wait for its commit. A failure here is harmless: callbacks retry the connection.
   void getReceiverDb()
-    .then((db) => storeRecalls(db, [], []))
+    .then((db) => db.$queryRawUnsafe("SELECT 1"))
     .catch(() => {});
 }
