@@ -3,8 +3,8 @@
 // answers and every migration this build ships with is applied, so the instance can commit.
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { config } from "@/lib/config";
 import { type Db, getDb } from "@/lib/db/client";
+import { dialectOf } from "@/lib/db/dialect";
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
@@ -37,7 +37,7 @@ export async function readiness(): Promise<Readiness> {
   }
   if (holder.recallMonitorMigrationsApplied) return { ready: true };
   try {
-    const pending = await pendingMigrations(db, config.database.dialect);
+    const pending = await pendingMigrations(db, dialectOf(db));
     if (pending.length > 0) return { ready: false, reason: `migrations not applied: ${pending.join(", ")}` };
   } catch {
     return { ready: false, reason: "migrations not applied (no migration table)" };

@@ -6,7 +6,7 @@ import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { type Config, config } from "@/lib/config";
-import { withDialect } from "@/lib/db/dialect";
+import { withDatabase } from "@/lib/db/dialect";
 import { PrismaClient as PostgresClient } from "@/lib/db/generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/lib/db/generated/sqlite/client";
 import { SqliteReadPool, sqliteReadPoolAdapter } from "@/lib/db/sqlite-read-pool";
@@ -61,7 +61,7 @@ async function connect(database: Config["database"], role: PostgresPoolRole = "r
     });
     // Both generated clients come from the same models; only provider-specific filter options
     // (none of which we use) differ in their types.
-    return withDialect(new PostgresClient({ adapter }) as unknown as Db, "postgresql");
+    return withDatabase(new PostgresClient({ adapter }) as unknown as Db, database);
   }
   mkdirSync(path.dirname(database.file), { recursive: true });
   const client = new SqliteClient({
@@ -72,7 +72,7 @@ async function connect(database: Config["database"], role: PostgresPoolRole = "r
   // connection, so per-connection pragmas set here hold for the client's lifetime.
   await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await client.$queryRawUnsafe("PRAGMA synchronous = FULL");
-  return withDialect(client, "sqlite");
+  return withDatabase(client, database);
 }
 
 // One read pool per SQLite file and process, kept across Next.js dev reloads: the dashboard's
@@ -95,7 +95,7 @@ export function sqliteReadPoolFor(file: string): SqliteReadPool {
 
 /** A Prisma client whose queries run on the read pool's threads. */
 function connectSqliteReader(database: Extract<Config["database"], { dialect: "sqlite" }>): Db {
-  return withDialect(new SqliteClient({ adapter: sqliteReadPoolAdapter(sqliteReadPoolFor(database.file)) }), "sqlite");
+  return withDatabase(new SqliteClient({ adapter: sqliteReadPoolAdapter(sqliteReadPoolFor(database.file)) }), database);
 }
 
 // One client per role and process, kept across Next.js dev reloads. A failed connection attempt

@@ -16,8 +16,9 @@
 // Pages are read one at a time when the client asks for more (pull), so memory stays flat, the
 // header leaves before any query runs, and a slow or vanished client stops the reading.
 import { createHash, randomUUID } from "node:crypto";
-import { type Config, config } from "@/lib/config";
+import type { Config } from "@/lib/config";
 import { type Db, Prisma } from "@/lib/db/client";
+import { databaseOf } from "@/lib/db/dialect";
 import { CSV_HEADER, type CsvRecall, csvRows, UTF8_BOM } from "@/lib/export/csv";
 import { appendExportLog, type NewExportLogEntry } from "@/lib/export/export-log";
 import { recallFilterSql } from "@/lib/export/recall-filter-sql";
@@ -175,7 +176,8 @@ export type StartedExport = { exportId: string; filename: string; snapshotMaxId:
 export async function startRecallsExport(
   db: Db,
   request: ExportRequest,
-  database: Config["database"] = config.database,
+  // The database `db` has open (its SQLite file is read directly, page by page).
+  database: Config["database"] = databaseOf(db),
 ): Promise<StartedExport> {
   const startedAt = new Date();
   const exportId = randomUUID();

@@ -5,7 +5,7 @@
 // The SQL differs by database: SQLite has no LATERAL join, and on PostgreSQL a correlated
 // subquery over a VALUES list would compare timestamps with untyped (text) parameters.
 import { type Db, Prisma } from "@/lib/db/client";
-import { dialectOf } from "@/lib/db/dialect";
+import { byDialect } from "@/lib/db/dialect";
 import type { TimeSlices } from "@/lib/db/time-slices";
 import { toDate, toNumber } from "@/lib/db/values";
 
@@ -52,7 +52,7 @@ export async function lastUnreadPerSlice(
   sdkAppId?: string,
 ): Promise<UnreadSample[]> {
   if (userIds.length === 0) return [];
-  const samples = dialectOf(db) === "postgresql" ? postgresSamples : sqliteSamples;
+  const samples = byDialect(db, { sqlite: sqliteSamples, postgresql: postgresSamples });
   const rows: SampleRow[] = [];
   // One chunk after the other: one connection at a time, whatever the request's size.
   for (const chunk of pairs(userIds, slices)) rows.push(...(await samples(db, chunk, sdkAppId)));
