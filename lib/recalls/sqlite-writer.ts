@@ -11,6 +11,7 @@
 import { Worker } from "node:worker_threads";
 import { log } from "@/lib/log";
 import { MAX_COMMANDS_PER_APP, OTHER_COMMANDS, type WriteBatch } from "@/lib/recalls/commit-queue";
+import { INSERT_FORWARD_COPY_SQL } from "@/lib/recalls/forward-copy";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import type { CallbackTally, StoreOutcome } from "@/lib/recalls/store";
 import { WriteError } from "@/lib/recalls/write-errors";
@@ -56,6 +57,9 @@ const upsertTally = db.prepare(
   "ON CONFLICT (sdk_app_id, command) DO UPDATE SET count = callback_counts.count + excluded.count, " +
   "last_received_at = CASE WHEN excluded.last_received_at > callback_counts.last_received_at THEN excluded.last_received_at ELSE callback_counts.last_received_at END");
 
+// Forwarding mode (lib/recalls/forward-copy.ts): a new recall's copy for the backend.
+const insertForwardCopy = db.prepare(workerData.insertForwardCopySql);
+
 const knownCommands = db.prepare("SELECT command FROM callback_counts WHERE sdk_app_id = ? LIMIT ?");
 
 // One row at a time inside one transaction: prepared statements cost microseconds here, and a
@@ -78,6 +82,11 @@ const write = db.transaction((recalls, tallies) => {
     upsertUserHour.run(r.sdkAppId, r.fromAccount, hour, 1, 0);
     upsertUserHour.run(r.sdkAppId, r.toAccount, hour, 0, 1);
     upsertAppHour.run(r.sdkAppId, hour, r.optPlatform === null ? "" : r.optPlatform, 1);
+    const f = r.forward;
+    if (f) {
+      insertForwardCopy.run(f.search, Buffer.from(f.body.buffer, f.body.byteOffset, f.body.byteLength), f.contentType, f.clientAddress,
+        f.receivedAtMs, f.nextAttemptMs, f.leaseOwner, f.leaseUntilMs);
+    }
   }
   // As commandsToCount in lib/recalls/store.ts: past the limit of distinct names per app, new
   // names are counted under one bucket.
@@ -127,7 +136,13 @@ export function sqliteBatchWriter(file: string): WriteBatch {
   const start = (): Writer => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, maxCommands: MAX_COMMANDS_PER_APP, otherCommands: OTHER_COMMANDS },
+      workerData: {
+        file,
+        busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+        maxCommands: MAX_COMMANDS_PER_APP,
+        otherCommands: OTHER_COMMANDS,
+        insertForwardCopySql: INSERT_FORWARD_COPY_SQL,
+      },
     });
     const writer: Writer = { worker, jobs: new Map() };
     worker.on("message", (reply: Reply) => {

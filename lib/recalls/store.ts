@@ -5,6 +5,7 @@
 import { type Db, Prisma } from "@/lib/db/client";
 import { aggregateRecalls } from "@/lib/recalls/aggregates";
 import { MAX_COMMANDS_PER_APP, OTHER_COMMANDS } from "@/lib/recalls/commit-queue";
+import { insertForwardCopies } from "@/lib/recalls/forward-copy";
 import { type NewRecall, recallIdentity } from "@/lib/recalls/new-recall";
 
 export type StoreOutcome = { outcome: "stored"; id: number } | { outcome: "duplicate" };
@@ -52,6 +53,11 @@ export async function storeRecalls(db: Db, recalls: readonly NewRecall[], tallie
     }
     const fresh = recalls.filter((r) => ids.has(recallIdentity(r)));
     if (fresh.length > 0) await addToAggregates(tx, fresh);
+    // Forwarding mode: each new recall's copy for the backend commits with it (a duplicate adds none).
+    await insertForwardCopies(
+      tx,
+      fresh.flatMap((r) => (r.forward ? [r.forward] : [])),
+    );
     if (tallies.length > 0) await addToCallbackCounts(tx, tallies);
 
     return recalls.map((r): StoreOutcome => {
