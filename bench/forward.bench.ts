@@ -3,6 +3,7 @@
 // a child process so it does not share this process (the load generator) with its own CPU.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { median, startBenchServer } from "@/bench/support";
 import { parseFlags, UsageError } from "@/scripts/cli";
@@ -46,11 +47,27 @@ async function startBackend(port: number): Promise<ChildProcess> {
   return child;
 }
 
-type Figures = { reqPerSec: number; p50: number; p99: number; errors: number };
-type Path = { url: string; method: "POST" | "GET"; expect: string | null };
+const cpuText = (f: { cpuMsPerRequest: number | undefined }) => (f.cpuMsPerRequest === undefined ? "n/a" : f.cpuMsPerRequest.toFixed(3));
+
+type Figures = { reqPerSec: number; p50: number; p99: number; errors: number; cpuMsPerRequest: number | undefined };
+/** `cpuMs`: CPU time used so far by the process that answers the path (not the load generator). */
+type Path = { url: string; method: "POST" | "GET"; expect: string | null; cpuMs(): number | undefined };
+
+/** A process's CPU time (user + system) from /proc, in ms; undefined where /proc is missing. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
 
 async function run(path: Path, duration: number): Promise<Figures> {
   let wrongBodies = 0;
+  const cpuBefore = path.cpuMs();
   const r = await autocannon({
     url: path.url,
     connections: 20,
@@ -65,8 +82,18 @@ async function run(path: Path, duration: number): Promise<Figures> {
       },
     ],
   });
+  const cpuAfter = path.cpuMs();
   const n = r["2xx"] + r.non2xx;
-  return { reqPerSec: n / duration, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx + wrongBodies };
+  // CPU per request is what a busy, shared machine distorts least: throughput and latency also
+  // measure whoever else has the cores at that moment.
+  const cpuMsPerRequest = cpuBefore === undefined || cpuAfter === undefined || n === 0 ? undefined : (cpuAfter - cpuBefore) / n;
+  return {
+    reqPerSec: n / duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx + wrongBodies,
+    cpuMsPerRequest,
+  };
 }
 
 export default async function main(args: string[]) {
@@ -102,12 +129,17 @@ export default async function main(args: string[]) {
     throw error;
   });
   const paths: Record<string, Path> = {
-    "straight to the backend": { url: `${backendUrl}${QUERY}`, method: "POST", expect: BACKEND_ANSWER },
-    "through Recall Monitor": { url: `${server.url}/api/im/callback${QUERY}`, method: "POST", expect: BACKEND_ANSWER },
-    "Recall Monitor, forwarding off": { url: `${plain.url}/api/im/callback${QUERY}`, method: "POST", expect: OWN_OK },
+    "straight to the backend": {
+      url: `${backendUrl}${QUERY}`,
+      method: "POST",
+      expect: BACKEND_ANSWER,
+      cpuMs: () => processCpuMs(backend.pid),
+    },
+    "through Recall Monitor": { url: `${server.url}/api/im/callback${QUERY}`, method: "POST", expect: BACKEND_ANSWER, cpuMs: server.cpuMs },
+    "Recall Monitor, forwarding off": { url: `${plain.url}/api/im/callback${QUERY}`, method: "POST", expect: OWN_OK, cpuMs: plain.cpuMs },
     // The cheapest thing a Next.js route can do (liveness: a constant JSON), on the same server:
     // the ceiling any route handler has on this machine, forwarding or not.
-    "no-op Next.js route": { url: `${server.url}/api/health/live`, method: "GET", expect: null },
+    "no-op Next.js route": { url: `${server.url}/api/health/live`, method: "GET", expect: null, cpuMs: server.cpuMs },
   };
   try {
     const results = new Map<string, Figures[]>();
@@ -116,12 +148,16 @@ export default async function main(args: string[]) {
       for (const [name, path] of Object.entries(paths)) {
         const f = await run(path, duration);
         results.set(name, [...(results.get(name) ?? []), f]);
-        console.log(`  round ${round + 1} ${name}: ${Math.round(f.reqPerSec)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, errors ${f.errors}`);
+        console.log(
+          `  round ${round + 1} ${name}: ${Math.round(f.reqPerSec)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, CPU ${cpuText(f)} ms/request, errors ${f.errors}`,
+        );
       }
     }
     const summary = (name: string) => {
       const fs = results.get(name) ?? [];
+      const cpu = fs.map((f) => f.cpuMsPerRequest);
       return {
+        cpuMsPerRequest: cpu.every((c) => c !== undefined) ? median(cpu as number[]) : undefined,
         reqPerSec: median(fs.map((f) => f.reqPerSec)),
         p50: median(fs.map((f) => f.p50)),
         p99: median(fs.map((f) => f.p99)),
@@ -133,15 +169,15 @@ export default async function main(args: string[]) {
     const off = summary("Recall Monitor, forwarding off");
     const noop = summary("no-op Next.js route");
     console.log(`\n## Forwarding (${COMMAND}; medians of ${rounds} rounds x ${duration} s, 20 connections)\n`);
-    console.log("| path | req/s | p50 ms | p99 ms | errors |");
-    console.log("|---|---|---|---|---|");
+    console.log("| path | req/s | p50 ms | p99 ms | server CPU ms/request | errors |");
+    console.log("|---|---|---|---|---|---|");
     for (const [name, s] of [
       ["straight to the backend", direct],
       ["through Recall Monitor", through],
       ["Recall Monitor, forwarding off", off],
       ["no-op Next.js route", noop],
     ] as const) {
-      console.log(`| ${name} | ${Math.round(s.reqPerSec)} | ${s.p50} | ${s.p99} | ${s.errors} |`);
+      console.log(`| ${name} | ${Math.round(s.reqPerSec)} | ${s.p50} | ${s.p99} | ${cpuText(s)} | ${s.errors} |`);
     }
     const ratio = (a: Figures, b: Figures) => (a.reqPerSec / b.reqPerSec).toFixed(3);
     const added = (a: Figures, b: Figures) => `${a.p50 - b.p50 >= 0 ? "+" : ""}${(a.p50 - b.p50).toFixed(1)} ms`;
@@ -154,6 +190,11 @@ export default async function main(args: string[]) {
     console.log(
       `Forwarding's own cost (through / forwarding off): added p50 ${added(through, off)}, throughput ratio ${ratio(through, off)}`,
     );
+    if (through.cpuMsPerRequest !== undefined && off.cpuMsPerRequest !== undefined) {
+      console.log(
+        `Forwarding's own CPU (through minus forwarding off, Recall Monitor's process): ${(through.cpuMsPerRequest - off.cpuMsPerRequest).toFixed(3)} ms/request`,
+      );
+    }
     console.log(`Against the no-op Next.js route: added p50 ${added(through, noop)}, throughput ratio ${ratio(through, noop)}`);
     console.log(
       `Errors (failures, non-2xx, or a 200 that was not the backend's answer, e.g. a fallback): ${through.errors + direct.errors + off.errors}`,
