@@ -39,7 +39,7 @@ function agents() {
 }
 
 // The callback goes to the configured URL with IM's query string appended unchanged. The URL is
-// parsed once rather than per callback rather than per callback (it is the same for every one).
+// parsed once rather than per callback (it is the same for every one).
 type Endpoint = { url: string; secure: boolean; options: http.RequestOptions; path: string };
 let endpoint: Endpoint | undefined;
 function endpointFor(url: string): Endpoint {
