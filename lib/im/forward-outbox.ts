@@ -90,7 +90,7 @@ export function recallForwardCopy(
   };
 }
 
-/** For tests and tools: a copy due at `nextAttemptMs`, written on its own (not with a recall). */
+/** For tests and tools: a copy written on its own (not with a recall), as if a first attempt had failed with `reason`. */
 export async function enqueueRecallForward(db: Db, request: ForwardRequest, receivedAt: Date, reason: string): Promise<void> {
   await db.forwardOutbox.create({
     data: {
