@@ -3,10 +3,11 @@ import type { Config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { clientAddress } from "@/lib/http/client-address";
 import { type ForwardConfig, type ForwardRequest, forwardCallback } from "@/lib/im/forward";
-import { forwardRecall, startOutboxWorker } from "@/lib/im/forward-outbox";
+import { forwardCommittedRecall, recallForwardCopy, startOutboxWorker } from "@/lib/im/forward-outbox";
 import { recordFallback } from "@/lib/im/forward-stats";
 import { imResponse } from "@/lib/im/response";
 import { log } from "@/lib/log";
+import type { ForwardCopy } from "@/lib/recalls/forward-copy";
 
 export function forwardRequestFor(request: Request, body: Uint8Array): ForwardRequest {
   return {
@@ -45,10 +46,24 @@ export async function relayToBackend(
   return { response, outcome: `fallback:${forward.onFailure}`, status: 200 };
 }
 
-/** After a recall has committed: its copy for the backend, sent now or kept in the outbox. Not awaited. */
-export function forwardStoredRecall(im: Config["im"], request: ForwardRequest, receivedAt: Date): void {
+/**
+ * Forwarding mode: the backend's copy of a recall, to be committed with it (NewRecall.forward), so
+ * a recall answered OK can never lose it. Undefined when IM_FORWARD_URL is not set.
+ */
+export function recallCopyFor(
+  im: Config["im"],
+  request: ForwardRequest,
+  receivedAt: Date,
+  commitDeadlineMs: number,
+): ForwardCopy | undefined {
+  return im.forward ? recallForwardCopy(im.forward, request, receivedAt, commitDeadlineMs) : undefined;
+}
+
+/** After a new recall and its copy have committed: the copy's first delivery attempt. Not awaited. */
+export function forwardStoredRecall(im: Config["im"], copy: ForwardCopy): void {
   const forward = im.forward;
   if (!forward) return;
+  // Started at server start (instrumentation.ts) already; this covers `next dev`.
   startOutboxWorker(forward, getDb);
-  void forwardRecall(forward, getDb, request, receivedAt);
+  void forwardCommittedRecall(forward, getDb, copy);
 }

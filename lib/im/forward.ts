@@ -38,9 +38,30 @@ function agents() {
   return holder.recallMonitorForwardAgents;
 }
 
-/** The URL a callback is forwarded to: the configured URL with IM's query string appended unchanged. */
-export function forwardTarget(url: string, search: string): URL {
-  return new URL(`${url}${search}`);
+// The callback goes to the configured URL with IM's query string appended unchanged. The URL is
+// parsed once rather than per callback (it is the same for every one).
+type Endpoint = { url: string; secure: boolean; options: http.RequestOptions; path: string };
+let endpoint: Endpoint | undefined;
+function endpointFor(url: string): Endpoint {
+  if (endpoint?.url === url) return endpoint;
+  const target = new URL(url);
+  const secure = target.protocol === "https:";
+  endpoint = {
+    url,
+    secure,
+    // The same fields Node derives from a URL object (urlToHttpOptions), credentials included.
+    options: {
+      protocol: target.protocol,
+      hostname: target.hostname.startsWith("[") ? target.hostname.slice(1, -1) : target.hostname,
+      port: target.port === "" ? undefined : Number(target.port),
+      auth:
+        target.username || target.password ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : undefined,
+      method: "POST",
+      agent: secure ? agents().https : agents().http,
+    },
+    path: target.pathname,
+  };
+  return endpoint;
 }
 
 /**
@@ -49,7 +70,7 @@ export function forwardTarget(url: string, search: string): URL {
  * MAX_FORWARD_RESPONSE_BYTES is `{ ok: false }`.
  */
 export function forwardCallback(forward: ForwardConfig, request: ForwardRequest, timeoutMs = forward.timeoutMs): Promise<ForwardResult> {
-  const target = forwardTarget(forward.url, request.search);
+  const target = endpointFor(forward.url);
   const headers: Record<string, string> = {
     "content-length": String(request.body.byteLength),
     [FORWARD_MARK_HEADER]: request.mark ? `${FORWARD_MARK_VALUE}; ${request.mark}` : FORWARD_MARK_VALUE,
@@ -57,7 +78,7 @@ export function forwardCallback(forward: ForwardConfig, request: ForwardRequest,
   if (request.contentType !== null) headers["content-type"] = request.contentType;
   // "unknown" only without the custom server (next dev): there is no address worth passing on.
   if (request.clientAddress !== "unknown") headers["x-forwarded-for"] = request.clientAddress;
-  const secure = target.protocol === "https:";
+  const options: http.RequestOptions = { ...target.options, path: `${target.path}${request.search}`, headers };
 
   return new Promise<ForwardResult>((resolve) => {
     let settled = false;
@@ -69,7 +90,7 @@ export function forwardCallback(forward: ForwardConfig, request: ForwardRequest,
     };
     let req: http.ClientRequest;
     const send = (mayRetry: boolean) => {
-      req = (secure ? https : http).request(target, { method: "POST", headers, agent: secure ? agents().https : agents().http }, (res) => {
+      req = (target.secure ? https : http).request(options, (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {
           res.resume();

@@ -5,7 +5,7 @@ import { clientAddress } from "@/lib/http/client-address";
 import { type CallbackParams, readCallbackParams } from "@/lib/im/callback-params";
 import { isAllowedCallbackSource } from "@/lib/im/callback-source";
 import { isForwardedByUs } from "@/lib/im/forward";
-import { forwardRequestFor, forwardStoredRecall, relayToBackend } from "@/lib/im/forward-callback";
+import { forwardRequestFor, forwardStoredRecall, recallCopyFor, relayToBackend } from "@/lib/im/forward-callback";
 import { BodyEncodingError, BodyTooLargeError, decodeBody, readBodyBytes } from "@/lib/im/read-body";
 import { InvalidBodyError, identifierProblem, parseRecallBody, RECALL_COMMAND } from "@/lib/im/recall-body";
 import { imResponse } from "@/lib/im/response";
@@ -148,9 +148,11 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
     throw error;
   }
 
+  // Forwarding mode: the backend's copy commits with the recall (lib/im/forward-outbox.ts).
+  const copy = recallCopyFor(im, forwardRequestFor(request, bytes), receivedAt, COMMIT_DEADLINE_MS);
   let result: StoreOutcome;
   try {
-    result = await withDeadline(sink.submit(recall), COMMIT_DEADLINE_MS);
+    result = await withDeadline(sink.submit(copy ? { ...recall, forward: copy } : recall), COMMIT_DEADLINE_MS);
   } catch (error) {
     if (error instanceof QueueFullError)
       throw new Refusal(503, "recall not stored, the receiver is overloaded; retry later", "failed:queue_full");
@@ -161,8 +163,9 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
     throw new Refusal(503, `recall not stored, database unavailable; retry later (log id ${id})`, "failed:database");
   }
   sink.tally(sdkAppId, command, receivedAt);
-  // IM's answer depends only on the commit above; the backend's copy follows (or waits in the outbox).
-  forwardStoredRecall(im, forwardRequestFor(request, bytes), receivedAt);
+  // IM's answer depends only on the commit above; the backend's copy is sent now (or by the
+  // outbox). A duplicate's copy was stored with the first delivery, which sends it.
+  if (copy && result.outcome === "stored") forwardStoredRecall(im, copy);
   return { status: 200, outcome: result.outcome };
 }
 

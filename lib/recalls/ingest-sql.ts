@@ -8,17 +8,22 @@
 // The conflict clauses (what "add to an aggregate" means) are shared text, so the two databases
 // cannot drift apart in meaning.
 //
-// Extra rows per stored recall (e.g. a forwarding outbox row) belong in RecallPlan.whenStored on
-// SQLite and in one more CTE reading `fresh` in POSTGRES_INGEST_SQL: both run in the batch's
-// transaction, only for recalls that were new.
+// Extra rows per stored recall belong in RecallPlan.whenStored on SQLite and in one more CTE
+// reading `fresh` in POSTGRES_INGEST_SQL: both run in the batch's transaction, only for recalls
+// that were new. Forwarding mode's outbox row (the backend's copy, lib/recalls/forward-copy.ts) is
+// one: insertForwardCopy on SQLite, the `copies` CTE on PostgreSQL.
 import { MAX_COMMANDS_PER_APP, OTHER_COMMANDS } from "@/lib/recalls/commit-queue";
+import type { ForwardCopy } from "@/lib/recalls/forward-copy";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 
 /** Callbacks answered OK, per app and command, since the last write. */
 export type CallbackTally = { sdkAppId: string; command: string; count: number; lastReceivedAt: Date };
 
-/** A value bound to a statement: times are already in their stored form. */
-export type SqlValue = string | number | null;
+/**
+ * A value bound to a statement: times are already in their stored form; bytes (a forwarded body)
+ * survive the structured clone to the SQLite thread as a Uint8Array, which better-sqlite3 binds as a BLOB.
+ */
+export type SqlValue = string | number | Uint8Array | null;
 
 const HOUR_MS = 3_600_000;
 
@@ -54,6 +59,8 @@ export type PreparedRecall = {
   platformKey: string;
   /** When the recipient's unread count was reported: receivedAt, or null without a count. */
   unreadAt: string | null;
+  /** Forwarding mode: the backend's copy, an outbox row if the recall is new; null otherwise. */
+  forward: ForwardCopy | null;
 };
 
 export type PreparedTally = { sdkAppId: string; command: string; count: number; lastReceivedAt: string };
@@ -84,6 +91,7 @@ export function prepareRecall(r: NewRecall): PreparedRecall {
     hourStart: storedTime(hourStart(r.receivedAt)),
     platformKey: platformKey(r.optPlatform),
     unreadAt: r.unreadMsgNum === null ? null : receivedAt,
+    forward: r.forward ?? null,
   };
 }
 
@@ -127,6 +135,9 @@ const APP_HOURS_CONFLICT = `ON CONFLICT (sdk_app_id, hour_start, opt_platform) D
 const RECALL_COLUMNS =
   "sdk_app_id, from_account, to_account, msg_key, unread_msg_num, event_time, received_at, opt_platform_raw, opt_platform, client_ip";
 const RECALL_IDENTITY = "sdk_app_id, from_account, to_account, msg_key";
+// A copy's row starts with no attempts made (lib/im/forward-outbox.ts counts them).
+const FORWARD_COPY_COLUMNS =
+  "search, body, content_type, client_address, received_at_ms, next_attempt_ms, lease_owner, lease_until_ms, attempts";
 
 // One tally: counted under its own command while the app has fewer than MAX_COMMANDS_PER_APP
 // distinct names in the table (or the name is there already), otherwise under OTHER_COMMANDS.
@@ -177,6 +188,7 @@ export const SQLITE_STATEMENTS = {
   upsertUserHour: `INSERT INTO user_hourly_counts (sdk_app_id, user_id, hour_start, sent, received) VALUES (?, ?, ?, ?, ?) ${USER_HOURS_CONFLICT}`,
   upsertAppHour: `INSERT INTO recall_hourly_counts (sdk_app_id, hour_start, opt_platform, recalls) VALUES (?, ?, ?, ?) ${APP_HOURS_CONFLICT}`,
   upsertTally: tallyUpsert(() => "?"),
+  insertForwardCopy: `INSERT INTO forward_outbox (${FORWARD_COPY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
 } as const;
 
 export type SqliteStatementName = keyof typeof SQLITE_STATEMENTS;
@@ -208,10 +220,17 @@ export function sqlitePlan(batch: PreparedBatch): SqlitePlan {
         ["upsertUserHour", [r.sdkAppId, r.fromAccount, r.hourStart, 1, 0]],
         ["upsertUserHour", [r.sdkAppId, r.toAccount, r.hourStart, 0, 1]],
         ["upsertAppHour", [r.sdkAppId, r.hourStart, r.platformKey, 1]],
+        // After the recall's own rows, so the outbox's ids follow the order of receipt.
+        ...(r.forward ? [["insertForwardCopy", forwardCopyArgs(r.forward)] as const] : []),
       ],
     })),
     after: batch.tallies.map((t) => ["upsertTally", tallyArgs(t)] as const),
   };
+}
+
+/** insertForwardCopy's values, in the order of its placeholders (FORWARD_COPY_COLUMNS). */
+function forwardCopyArgs(f: ForwardCopy): SqlValue[] {
+  return [f.search, f.body, f.contentType, f.clientAddress, f.receivedAtMs, f.nextAttemptMs, f.leaseOwner, f.leaseUntilMs];
 }
 
 // --- PostgreSQL: one statement per batch -----------------------------------------------------
@@ -223,15 +242,20 @@ export function sqlitePlan(batch: PreparedBatch): SqlitePlan {
  * upserted in key order, so two instances writing overlapping batches lock rows in the same order
  * and cannot deadlock; `fresh` (the recalls that were new) joins back by id, so a duplicate adds
  * nothing. Each aggregate's ORDER BY sorts all of `fresh`, so every recall insert has finished
- * (and waited out a concurrent twin) before any aggregate row is locked. Returns (ord, id) of the
- * new recalls, ord counting from 1 in batch order.
+ * (and waited out a concurrent twin) before any aggregate row is locked. The new recalls that
+ * carry a forwarding copy get their outbox row (`copies`; the f_* columns are null for a recall
+ * without one), inserted in batch order so the outbox's ids follow the order of receipt. Returns
+ * (ord, id) of the new recalls, ord counting from 1 in batch order.
  */
 export const POSTGRES_INGEST_SQL = `WITH input AS (
   SELECT i.*, nextval('recalls_id_seq'::regclass)::int AS id
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamp(3)[], $7::timestamp(3)[],
-              $8::text[], $9::text[], $10::text[], $11::timestamp(3)[], $12::text[], $13::timestamp(3)[])
+              $8::text[], $9::text[], $10::text[], $11::timestamp(3)[], $12::text[], $13::timestamp(3)[],
+              $14::text[], $15::bytea[], $16::text[], $17::text[], $18::bigint[], $19::bigint[], $20::text[], $21::bigint[])
        WITH ORDINALITY AS i(sdk_app_id, from_account, to_account, msg_key, unread_msg_num, event_time, received_at,
-                            opt_platform_raw, opt_platform, client_ip, hour_start, platform_key, unread_at, ord)
+                            opt_platform_raw, opt_platform, client_ip, hour_start, platform_key, unread_at,
+                            f_search, f_body, f_content_type, f_client_address, f_received_at_ms, f_next_attempt_ms,
+                            f_lease_owner, f_lease_until_ms, ord)
   ORDER BY i.ord
 ), ins AS (
   INSERT INTO recalls (id, ${RECALL_COLUMNS})
@@ -263,12 +287,17 @@ export const POSTGRES_INGEST_SQL = `WITH input AS (
   SELECT sdk_app_id, hour_start, platform_key, count(*)
   FROM fresh GROUP BY sdk_app_id, hour_start, platform_key ORDER BY sdk_app_id, hour_start, platform_key
   ${APP_HOURS_CONFLICT}
+), copies AS (
+  INSERT INTO forward_outbox (${FORWARD_COPY_COLUMNS})
+  SELECT f_search, f_body, f_content_type, f_client_address, f_received_at_ms, f_next_attempt_ms, f_lease_owner, f_lease_until_ms, 0
+  FROM fresh WHERE f_search IS NOT NULL ORDER BY ord
 )
 SELECT ord, id FROM fresh`;
 
 /** POSTGRES_INGEST_SQL's parameters: one array per column, in the order of its unnest. */
 export function postgresRecallArgs(recalls: readonly PreparedRecall[]): SqlValue[][] {
-  const column = <K extends keyof PreparedRecall>(key: K) => recalls.map((r) => r[key]);
+  const column = <K extends Exclude<keyof PreparedRecall, "forward">>(key: K) => recalls.map((r) => r[key]);
+  const copy = <K extends keyof ForwardCopy>(key: K) => recalls.map((r) => r.forward?.[key] ?? null);
   return [
     column("sdkAppId"),
     column("fromAccount"),
@@ -283,6 +312,15 @@ export function postgresRecallArgs(recalls: readonly PreparedRecall[]): SqlValue
     column("hourStart"),
     column("platformKey"),
     column("unreadAt"),
+    // The f_* columns: null throughout for a recall without a copy.
+    copy("search"),
+    copy("body"),
+    copy("contentType"),
+    copy("clientAddress"),
+    copy("receivedAtMs"),
+    copy("nextAttemptMs"),
+    copy("leaseOwner"),
+    copy("leaseUntilMs"),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { normalisePlatform } from "@/lib/im/platform";
 import type { RecallBody } from "@/lib/im/recall-body";
+import type { ForwardCopy } from "@/lib/recalls/forward-copy";
 
 /** A recall as it is about to be stored. */
 export type NewRecall = {
@@ -13,6 +14,8 @@ export type NewRecall = {
   optPlatformRaw: string | null;
   optPlatform: string | null;
   clientIp: string | null;
+  /** Forwarding mode only: the backend's copy, stored with the recall if it is new (lib/recalls/forward-copy.ts). */
+  forward?: ForwardCopy;
 };
 
 export function toNewRecall(

@@ -10,7 +10,7 @@ import { callbackUrl, eventually, post, RECALL, recallBody } from "../support/im
 const BEFORE_SEND = "C2C.CallbackBeforeSendMsg";
 const OK_TEXT = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
 
-type Received = { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer; at: number };
+type Received = { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer; at: number; remotePort?: number };
 type Answer = (req: Received, res: ServerResponse) => void;
 
 let app: TestApp;
@@ -24,7 +24,14 @@ function startBackend(): Promise<void> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const r = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };
+      const r = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+        at: Date.now(),
+        remotePort: req.socket.remotePort,
+      };
       received.push(r);
       answer(r, res);
     });
@@ -100,6 +107,22 @@ describe("commands other than the recall", () => {
     expect(received[0]?.headers.cookie).toBeUndefined();
   });
 
+  it("relays an error status verbatim and keeps one connection to the backend for consecutive callbacks", async () => {
+    received = [];
+    answer = (_req, res) => res.writeHead(503, { "content-type": "text/plain" }).end("backend busy");
+    const first = await post(callbackUrl(app.url, { command: BEFORE_SEND }), "{}");
+    answer = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(OK_TEXT);
+    const second = await post(callbackUrl(app.url, { command: "State.StateChange" }), "{}");
+
+    expect(first.status).toBe(503);
+    expect(first.text).toBe("backend busy");
+    expect(first.contentType).toBe("text/plain");
+    expect(second.text).toBe(OK_TEXT);
+    expect(received).toHaveLength(2);
+    // Keep-alive: the second callback went over the first one's connection.
+    expect(received[1]?.remotePort).toBe(received[0]?.remotePort);
+  });
+
   it("answers with the fallback (OK/0) when the backend takes 3 s, before the backend has answered", async () => {
     received = [];
     let backendAnswered = false;
@@ -124,6 +147,7 @@ describe("commands other than the recall", () => {
     const html = await (await fetch(`${app.url}/`, { headers: await app.cookieFor("admin") })).text();
     expect(html).toContain('data-testid="forward-fallback-warning"');
     expect(html).toContain("Your backend is not answering callbacks");
+    expect(html).toMatch(/<span class="font-mono">C2C.CallbackBeforeSendMsg<\/span>: \d+, last /);
     const viewer = await (await fetch(`${app.url}/`, { headers: await app.cookieFor("viewer") })).text();
     expect(viewer).not.toContain('data-testid="forward-fallback-warning"');
     expect(viewer).toContain('data-testid="forward-status"');
@@ -142,7 +166,8 @@ describe("commands other than the recall", () => {
 describe("the recall", () => {
   it("is stored, answered OK by us even when the backend rejects it, and its exact request reaches the backend", async () => {
     received = [];
-    answer = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(OK_TEXT);
+    answer = (_req, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ActionStatus":"FAIL","ErrorInfo":"no","ErrorCode":1}');
     const body = JSON.stringify(recallBody());
     const url = callbackUrl(app.url, { command: RECALL });
     const res = await post(url, body);
@@ -185,6 +210,7 @@ describe("the recall", () => {
     const html = await (await fetch(`${app.url}/`, { headers: await app.cookieFor("viewer") })).text();
     expect(html).toMatch(/data-testid="forward-outbox-length"[^>]*>5</);
     expect(html).toMatch(/data-testid="forward-outbox-error"[^>]*>forwarding failed: connect ECONNREFUSED/);
+    expect(html).toMatch(/data-testid="forward-outbox-oldest"[^>]*>[^<]+ ago</);
 
     await startBackend();
     const delivered = await eventually(
