@@ -5,7 +5,8 @@
 //   copy a client sent (`next start` keeps a client's forged X-Forwarded-For, so the app could
 //   not tell it from a real one);
 // - sets the security headers and a per-response CSP nonce (Next.js puts it on its scripts);
-// - answers paths with invalid percent-encoding itself (Next.js would answer a plain-text 500);
+// - answers paths with invalid percent-encoding, and methods the Fetch API refuses (TRACE,
+//   TRACK, CONNECT), itself (Next.js would answer a plain-text 500);
 // - bounds how long a client may take to send its request, so slow senders cannot pile up;
 // - shuts down gracefully on SIGTERM/SIGINT, as `next start` does.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -35,6 +36,11 @@ export const HEADERS_TIMEOUT_MS = 5_000;
 export const REQUEST_TIMEOUT_MS = 10_000;
 /** How often those timeouts are checked; Node's default (30 s) would let a slow client stay 30 s longer. */
 const TIMEOUT_CHECK_MS = 1_000;
+/**
+ * Methods the Fetch API refuses (`new Request()` throws for them), which Next.js turns every
+ * request into: it would answer them with a plain-text 500, so they are answered 405 here.
+ */
+const FETCH_FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 /** After SIGTERM, requests still running after this are cut off. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -57,6 +63,8 @@ runScript(USAGE, async (args) => {
   const trust = compileTrust(config.trustProxy);
   const malformedApiAnswer = jsonError(400, { code: "invalid_parameter", message: MALFORMED_PATH_MESSAGE, parameter: "path" });
   const malformedApiBody = await malformedApiAnswer.text();
+  const methodAnswer = jsonError(405, { code: "method_not_allowed", message: "this HTTP method is not supported" });
+  const methodBody = await methodAnswer.text();
 
   const server = createServer({
     headersTimeout: HEADERS_TIMEOUT_MS,
@@ -103,6 +111,11 @@ runScript(USAGE, async (args) => {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 
     const url = req.url ?? "/";
+    if (FETCH_FORBIDDEN_METHODS.has(req.method ?? "")) {
+      res.writeHead(405, { ...Object.fromEntries(methodAnswer.headers), allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" });
+      res.end(methodBody);
+      return;
+    }
     if (isMalformedPath(url)) {
       if (url.startsWith("/api/") || url === "/api") {
         res.writeHead(400, Object.fromEntries(malformedApiAnswer.headers));
