@@ -17,7 +17,33 @@ function shippedMigrations(dialect: "sqlite" | "postgresql"): string[] {
 }
 
 // Once every migration is applied it stays applied: later checks only ask the database to answer.
-const holder = globalThis as unknown as { recallMonitorMigrationsApplied?: boolean };
+// The receiver's last commits are kept here too (on globalThis: route bundles share one copy).
+type WriteState = { failedAt: number; reason: string; succeededAt: number };
+const holder = globalThis as unknown as { recallMonitorMigrationsApplied?: boolean; recallMonitorWrites?: WriteState };
+holder.recallMonitorWrites ??= { failedAt: 0, reason: "", succeededAt: 0 };
+const writes = holder.recallMonitorWrites;
+
+/**
+ * How long a failed commit keeps readiness at 503 unless a commit succeeds first. A database that
+ * answers SELECT 1 may still refuse every write (a read-only or full disk, a lock held elsewhere):
+ * only the commits show that. The window ends by itself, so an instance that gets no callbacks
+ * while unready is not kept out for good; the next failed commit starts it again.
+ */
+export const WRITE_FAILURE_WINDOW_MS = 5_000;
+
+/** The receiver reports each commit's result: a database-side failure, or a success. */
+export function noteCommit(result: { ok: true } | { ok: false; reason: string }, now = Date.now()): void {
+  if (result.ok) writes.succeededAt = now;
+  else {
+    writes.failedAt = now;
+    writes.reason = result.reason;
+  }
+}
+
+function recentWriteFailure(now = Date.now()): string | undefined {
+  if (writes.failedAt > writes.succeededAt && now - writes.failedAt < WRITE_FAILURE_WINDOW_MS) return writes.reason;
+  return undefined;
+}
 
 /** Names of the shipped migrations that `db` has not recorded as applied. */
 export async function pendingMigrations(db: Db, dialect: "sqlite" | "postgresql"): Promise<string[]> {
@@ -35,6 +61,8 @@ export async function readiness(): Promise<Readiness> {
   } catch {
     return { ready: false, reason: "database does not answer" };
   }
+  const writeFailure = recentWriteFailure();
+  if (writeFailure) return { ready: false, reason: `database does not take writes (${writeFailure})` };
   if (holder.recallMonitorMigrationsApplied) return { ready: true };
   try {
     const pending = await pendingMigrations(db, config.database.dialect);

@@ -30,8 +30,9 @@ export class WriteError extends Error {
 // SQLite result codes (better-sqlite3's SqliteError.code) that say nothing about the rows.
 const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|CANTOPEN|READONLY|IOERR|FULL|PERM|NOTADB|CORRUPT|PROTOCOL|NOMEM|INTERRUPT|ABORT)/;
 // PostgreSQL SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention, e.g. a
-// terminated backend), 58 (system), lock timeouts, serialisation failures and deadlocks.
-const POSTGRES_UNAVAILABLE = /^(08|53|57|58|55P03|40001|40P01|25P02)/;
+// terminated backend), 58 (system), lock timeouts, serialisation failures, deadlocks, and a
+// server that takes no writes (25006: a read-only database or a standby after a failover).
+const POSTGRES_UNAVAILABLE = /^(08|53|57|58|55P03|40001|40P01|25P02|25006)/;
 // Prisma's own codes for an unreachable server, a pool timeout and a closed transaction.
 const PRISMA_UNAVAILABLE = /^P(1001|1002|1008|1017|2024|2028)$/;
 const MESSAGE_UNAVAILABLE =
