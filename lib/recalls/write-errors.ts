@@ -43,10 +43,19 @@ function codesOf(error: unknown): string[] {
   let e: unknown = error;
   // Prisma wraps the driver's error: look through `cause` and `meta` a few levels deep.
   for (let depth = 0; depth < 4 && typeof e === "object" && e !== null; depth++) {
-    const o = e as { code?: unknown; meta?: { code?: unknown }; cause?: unknown; originalCode?: unknown };
-    for (const c of [o.code, o.meta?.code, o.originalCode]) if (typeof c === "string") codes.push(c);
+    const o = e as {
+      code?: unknown;
+      meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } };
+      cause?: unknown;
+      originalCode?: unknown;
+    };
+    const adapter = o.meta?.driverAdapterError?.cause;
+    for (const c of [o.code, o.meta?.code, o.originalCode, adapter?.originalCode, adapter?.code]) if (typeof c === "string") codes.push(c);
     e = o.cause;
   }
+  // A raw query's failure (P2010) carries the database's code only in its message.
+  const raw = /Code: `([0-9A-Z]{5})`/.exec(error instanceof Error ? error.message : "");
+  if (raw?.[1]) codes.push(raw[1]);
   return codes;
 }
 
