@@ -16,6 +16,11 @@ describe("isUnavailable", () => {
     expect(isUnavailable(rawQueryError("57P01", "terminating connection due to administrator command"))).toBe(true);
   });
 
+  it("counts a database that accepts no connections (55000, ALLOW_CONNECTIONS false) as unavailable", () => {
+    const error = new Error('Database error. Code: `55000`. Message: `database "x" is not currently accepting connections`');
+    expect(isUnavailable(error)).toBe(true);
+  });
+
   it("does not count a failure of the rows themselves", () => {
     expect(isUnavailable(rawQueryError("22021", "invalid byte sequence for encoding"))).toBe(false);
     expect(isUnavailable(rawQueryError("23505", "duplicate key value violates unique constraint"))).toBe(false);
