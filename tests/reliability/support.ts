@@ -39,7 +39,7 @@ export function recallCallbackUrl(base: string, platform = "iOS"): string {
   return `${base}/api/im/callback?SdkAppid=${TEST_APP_ID}&CallbackCommand=${RECALL}&contenttype=json&ClientIP=203.0.113.9&OptPlatform=${platform}`;
 }
 
-export type Delivery = { status: number; ok: boolean; ms: number; error?: string };
+export type Delivery = { status: number; ok: boolean; ms: number; actionStatus?: string; error?: string };
 
 /** POSTs one recall as IM does; never throws (a refused connection is an outcome too). */
 export async function deliver(base: string, r: SentRecall, timeoutMs = 10_000, platform = "iOS"): Promise<Delivery> {
@@ -58,11 +58,13 @@ export async function deliver(base: string, r: SentRecall, timeoutMs = 10_000, p
     });
     const text = await res.text();
     let ok = false;
+    let actionStatus: string | undefined;
     try {
       const json = JSON.parse(text) as { ActionStatus?: unknown };
+      actionStatus = typeof json.ActionStatus === "string" ? json.ActionStatus : undefined;
       ok = res.status === 200 && json.ActionStatus === "OK";
     } catch {}
-    return { status: res.status, ok, ms: performance.now() - started };
+    return { status: res.status, ok, ms: performance.now() - started, actionStatus };
   } catch (error) {
     return { status: 0, ok: false, ms: performance.now() - started, error: error instanceof Error ? error.message : String(error) };
   }
@@ -84,6 +86,8 @@ export function callbackLoad(options: {
   const acknowledged: SentRecall[] = [];
   const outcomes = new Map<string, number>();
   const slow: Delivery[] = [];
+  /** Every answer, with when it came (ms since the epoch) and which recall it was for. */
+  const history: (Delivery & { at: number; recall: SentRecall })[] = [];
   let stopped = false;
   let next = 0;
   const sender = async () => {
@@ -96,6 +100,7 @@ export function callbackLoad(options: {
         unreadMsgNum: Math.floor(options.rng() * 50),
       };
       const d = await deliver(options.url(), r, options.timeoutMs);
+      history.push({ ...d, at: Date.now(), recall: r });
       const label = d.ok ? "OK" : d.status === 0 ? `no answer (${d.error ?? "?"})` : `HTTP ${d.status}`;
       outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
       if (d.ok) acknowledged.push(r);
@@ -109,6 +114,7 @@ export function callbackLoad(options: {
     outcomes,
     /** Answers that took longer than IM's 2 s timeout. */
     slow,
+    history,
     sent: () => next,
     stop: async () => {
       stopped = true;
@@ -217,13 +223,17 @@ export function rssMb(pid: number | undefined): number {
 
 /**
  * Polls /api/health every `everyMs` with a `withinMs` deadline while a test runs; collects every
- * probe that was late, failed, or answered something other than 200.
+ * probe that was late, failed, or answered a status other than `expect` (200 unless told; an
+ * outage test accepts 503 too), the slowest answer, and the statuses seen in order.
  */
-export function watchHealth(base: string, options: { everyMs?: number; withinMs?: number } = {}) {
+export function watchHealth(base: string, options: { everyMs?: number; withinMs?: number; expect?: number[] } = {}) {
   const everyMs = options.everyMs ?? 250;
   const withinMs = options.withinMs ?? 1_000;
+  const expected = options.expect ?? [200];
   const failures: string[] = [];
+  const statuses: { at: number; status: number }[] = [];
   let probes = 0;
+  let worstMs = 0;
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
@@ -233,8 +243,11 @@ export function watchHealth(base: string, options: { everyMs?: number; withinMs?
         const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(withinMs) });
         await res.arrayBuffer();
         const ms = performance.now() - started;
-        if (res.status !== 200) failures.push(`HTTP ${res.status} after ${ms.toFixed(0)} ms`);
+        worstMs = Math.max(worstMs, ms);
+        if (statuses.at(-1)?.status !== res.status) statuses.push({ at: Date.now(), status: res.status });
+        if (!expected.includes(res.status)) failures.push(`HTTP ${res.status} after ${ms.toFixed(0)} ms`);
       } catch (error) {
+        worstMs = Math.max(worstMs, performance.now() - started);
         failures.push(`no answer within ${withinMs} ms (${error instanceof Error ? error.name : String(error)})`);
       }
       await sleep(everyMs);
@@ -242,7 +255,57 @@ export function watchHealth(base: string, options: { everyMs?: number; withinMs?
   })();
   return {
     failures,
+    /** Each change of the answered status, with when it was seen. */
+    statuses,
     probes: () => probes,
+    worstMs: () => worstMs,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+/**
+ * Waits until the server's RSS is within `withinMb` of `baselineMb` (memory is returned to the
+ * system lazily) or `timeoutMs` passes; returns the last reading.
+ */
+export async function settledRssMb(pid: number | undefined, baselineMb: number, withinMb: number, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let rss = rssMb(pid);
+  while (rss > baselineMb + withinMb && Date.now() < deadline) {
+    await sleep(500);
+    rss = rssMb(pid);
+  }
+  return rss;
+}
+
+/**
+ * Scrapes the server's /api/metrics every `everyMs` and keeps the worst event-loop stall it
+ * reports (prom-client's maximum delay since the previous scrape), so a test can tell a stalled
+ * server from a slow machine.
+ */
+export function watchEventLoop(base: string, headers: Record<string, string>, everyMs = 1_000) {
+  let worstMs = 0;
+  const stalls: { at: number; ms: number }[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const text = await (await fetch(`${base}/api/metrics`, { headers, signal: AbortSignal.timeout(5_000) })).text();
+        const max = Number(/^recall_monitor_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1]) * 1000;
+        if (Number.isFinite(max)) {
+          worstMs = Math.max(worstMs, max);
+          if (max > 500) stalls.push({ at: Date.now(), ms: max });
+        }
+      } catch {}
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    worstMs: () => worstMs,
+    /** Scrapes that saw a stall over 500 ms. */
+    stalls,
     stop: async () => {
       stopped = true;
       await loop;
