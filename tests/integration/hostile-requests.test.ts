@@ -1,5 +1,6 @@
 // Regression tests for what the reliability suite's hostile-input and outage runs found
-// (tests/reliability/): methods the Fetch API refuses, bodies far over the write APIs' limit, a
+// (tests/reliability/): methods the Fetch API refuses, thousands of query parameters, bodies far
+// over the write APIs' limit, a
 // dashboard write that meets a locked database, and a database that answers reads but refuses
 // writes. Each was a 500, an unbounded read, or a wrong answer before.
 import { execFileSync } from "node:child_process";
@@ -62,6 +63,21 @@ describe("methods the Fetch API refuses", () => {
       expect(JSON.parse(res.text)).toMatchObject({ error: { code: "method_not_allowed" } });
     }
     expect((await rawRequest(method, "/")).status).toBe(405);
+  });
+});
+
+describe("a query with thousands of parameters", () => {
+  it("is a 400 naming the query (Next.js would spend seconds of the event loop on it), while the dashboard's largest queries pass", async () => {
+    const many = Array.from({ length: 3_000 }, () => "to=a").join("&");
+    for (const path of [`/api/recalls?${many}`, `/api/health/live?${many}`]) {
+      const res = await apiFetch(app, path);
+      expect(res.status, path.slice(0, 40)).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: "invalid_parameter", parameter: "query" } });
+    }
+    const users = Array.from({ length: 100 }, (_, i) => `user=u${i}`).join("&");
+    const sparklines = await apiFetch(app, `/api/unread-sparklines?${users}&points=20`);
+    expect(sparklines.status).toBe(200);
+    await sparklines.text();
   });
 });
 
