@@ -1,6 +1,7 @@
 // Shared by the reliability suite: run sizes (CI or --long), a seeded random source that prints its
 // seed, a callback load generator that remembers what was answered OK, the server's RSS, and the
 // check that every aggregate table equals a recount from the stored recalls.
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import type { Db } from "@/lib/db/client";
@@ -309,6 +310,69 @@ export function watchEventLoop(base: string, headers: Record<string, string>, ev
     stop: async () => {
       stopped = true;
       await loop;
+    },
+  };
+}
+
+// The probe loop of watchHealthFromChild, run in its own process: one JSON line per probe.
+const PROBE_SCRIPT = `
+const [url, everyMs, withinMs] = process.argv.slice(1);
+let stopped = false;
+process.stdin.on("data", () => { stopped = true; });
+process.stdin.on("end", () => { stopped = true; });
+(async () => {
+  while (!stopped) {
+    const started = performance.now();
+    let status = 0, error = "";
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(Number(withinMs)) });
+      await res.arrayBuffer();
+      status = res.status;
+    } catch (e) { error = e && e.name ? e.name : String(e); }
+    process.stdout.write(JSON.stringify({ at: Date.now(), status, ms: performance.now() - started, error }) + "\\n");
+    await new Promise((r) => setTimeout(r, Number(everyMs)));
+  }
+  process.exit(0);
+})();
+`;
+
+/**
+ * watchHealth's probes from a process of their own, so that a test process busy generating load
+ * cannot make the server look slow: what is measured is the server's answer.
+ */
+export function watchHealthFromChild(base: string, options: { everyMs?: number; withinMs?: number } = {}) {
+  const everyMs = options.everyMs ?? 200;
+  const withinMs = options.withinMs ?? 1_000;
+  const child = spawn(process.execPath, ["-e", PROBE_SCRIPT, `${base}/api/health`, String(everyMs), String(withinMs)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const failures: { at: number; what: string }[] = [];
+  let probes = 0;
+  let worstMs = 0;
+  let buffered = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    buffered += d.toString();
+    const lines = buffered.split("\n");
+    buffered = lines.pop() ?? "";
+    for (const line of lines) {
+      const p = JSON.parse(line) as { at: number; status: number; ms: number; error: string };
+      probes++;
+      worstMs = Math.max(worstMs, p.ms);
+      if (p.status !== 200)
+        failures.push({
+          at: p.at,
+          what: p.status ? `HTTP ${p.status} after ${p.ms.toFixed(0)} ms` : `no answer within ${withinMs} ms (${p.error})`,
+        });
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    failures,
+    probes: () => probes,
+    worstMs: () => worstMs,
+    stop: async () => {
+      child.stdin?.end("stop");
+      await exited;
     },
   };
 }
