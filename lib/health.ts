@@ -4,7 +4,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { config } from "@/lib/config";
-import { type Db, getDb } from "@/lib/db/client";
+import { type Db, getReceiverDb } from "@/lib/db/client";
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
@@ -56,7 +56,10 @@ export async function pendingMigrations(db: Db, dialect: "sqlite" | "postgresql"
 export async function readiness(): Promise<Readiness> {
   let db: Db;
   try {
-    db = await getDb();
+    // The receiver's own client: readiness asks whether this instance can commit callbacks, and
+    // on PostgreSQL the dashboard's pool may be busy with exports and heavy views while the
+    // receiver's is not (the hostile-input run saw health wait over 1 s for a dashboard connection).
+    db = await getReceiverDb();
     await db.$queryRaw`SELECT 1`;
   } catch {
     return { ready: false, reason: "database does not answer" };
