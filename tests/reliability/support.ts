@@ -290,12 +290,15 @@ export function watchEventLoop(base: string, headers: Record<string, string>, ev
   let worstMs = 0;
   const stalls: { at: number; ms: number }[] = [];
   let stopped = false;
+  let first = true;
   const loop = (async () => {
     while (!stopped) {
       try {
         const text = await (await fetch(`${base}/api/metrics`, { headers, signal: AbortSignal.timeout(5_000) })).text();
         const max = Number(/^recall_monitor_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1]) * 1000;
-        if (Number.isFinite(max)) {
+        // The first reading covers everything since the server started (its start-up included).
+        if (first) first = false;
+        else if (Number.isFinite(max)) {
           worstMs = Math.max(worstMs, max);
           if (max > 500) stalls.push({ at: Date.now(), ms: max });
         }
