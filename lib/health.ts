@@ -3,7 +3,7 @@
 // answers and every migration this build ships with is applied, so the instance can commit.
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { type Db, getDb } from "@/lib/db/client";
+import { type Db, getReceiverDb } from "@/lib/db/client";
 import { dialectOf } from "@/lib/db/dialect";
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
@@ -17,7 +17,33 @@ function shippedMigrations(dialect: "sqlite" | "postgresql"): string[] {
 }
 
 // Once every migration is applied it stays applied: later checks only ask the database to answer.
-const holder = globalThis as unknown as { recallMonitorMigrationsApplied?: boolean };
+// The receiver's last commits are kept here too (on globalThis: route bundles share one copy).
+type WriteState = { failedAt: number; reason: string; succeededAt: number };
+const holder = globalThis as unknown as { recallMonitorMigrationsApplied?: boolean; recallMonitorWrites?: WriteState };
+holder.recallMonitorWrites ??= { failedAt: 0, reason: "", succeededAt: 0 };
+const writes = holder.recallMonitorWrites;
+
+/**
+ * How long a failed commit keeps readiness at 503 unless a commit succeeds first. A database that
+ * answers SELECT 1 may still refuse every write (a read-only or full disk, a lock held elsewhere):
+ * only the commits show that. The window ends by itself, so an instance that gets no callbacks
+ * while unready is not kept out for good; the next failed commit starts it again.
+ */
+export const WRITE_FAILURE_WINDOW_MS = 5_000;
+
+/** The receiver reports each commit's result: a database-side failure, or a success. */
+export function noteCommit(result: { ok: true } | { ok: false; reason: string }, now = Date.now()): void {
+  if (result.ok) writes.succeededAt = now;
+  else {
+    writes.failedAt = now;
+    writes.reason = result.reason;
+  }
+}
+
+function recentWriteFailure(now = Date.now()): string | undefined {
+  if (writes.failedAt > writes.succeededAt && now - writes.failedAt < WRITE_FAILURE_WINDOW_MS) return writes.reason;
+  return undefined;
+}
 
 /** Names of the shipped migrations that `db` has not recorded as applied. */
 export async function pendingMigrations(db: Db, dialect: "sqlite" | "postgresql"): Promise<string[]> {
@@ -30,11 +56,16 @@ export async function pendingMigrations(db: Db, dialect: "sqlite" | "postgresql"
 export async function readiness(): Promise<Readiness> {
   let db: Db;
   try {
-    db = await getDb();
+    // The receiver's own client: readiness asks whether this instance can commit callbacks, and
+    // on PostgreSQL the dashboard's pool may be busy with exports and heavy views while the
+    // receiver's is not (the hostile-input run saw health wait over 1 s for a dashboard connection).
+    db = await getReceiverDb();
     await db.$queryRaw`SELECT 1`;
   } catch {
     return { ready: false, reason: "database does not answer" };
   }
+  const writeFailure = recentWriteFailure();
+  if (writeFailure) return { ready: false, reason: `database does not take writes (${writeFailure})` };
   if (holder.recallMonitorMigrationsApplied) return { ready: true };
   try {
     const pending = await pendingMigrations(db, dialectOf(db));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:reliability [-- --long] [-- <vitest filters>]`: the reliability suite against the
-# production build (tests/reliability/): SIGKILLs under load (SQLite and PostgreSQL) and a duplicate
-# storm across two instances on one PostgreSQL.
+# production build (tests/reliability/): SIGKILLs under load, a duplicate storm across two instances on
+# one PostgreSQL, seeded hostile input, database outages, slow and stalled clients, and callbacks under
+# dashboard load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,9 +15,25 @@ Usage: npm run test:reliability [-- --long] [-- <vitest file filters and flags>]
 
 Runs the vitest project "reliability" (tests/reliability/*.test.ts, one file at a time) against
 the production build in .next (run `npx next build` after changing app code) and PostgreSQL at
-TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres).
+TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres). Each on SQLite and
+PostgreSQL unless said otherwise:
 
-  --long   longer runs (e.g. 25 kills per database). Sets RELIABILITY_LONG=1.
+  crash-safety     SIGKILL under callback load (5 kills; 25 with --long): every recall answered OK
+                   stored exactly once, aggregates equal to a recount
+  duplicate-storm  1,000 recalls delivered 5 times each across two instances (PostgreSQL)
+  hostile-input    seeded hostile requests (2,500 per database; 25,000 with --long) to the callback
+                   endpoint and every API: no 5xx but a deliberate 503, /api/health within 1 s,
+                   exactly the accepted recalls stored, RSS back within 50 MB of its baseline
+  outage           the database goes away under load (SQLite: file made immutable with chattr +i,
+                   then locked by another process; PostgreSQL: TCP proxy cut, then connections
+                   refused and backends terminated): 503 FAIL, never OK; health says so; ingest
+                   resumes without a restart. Needs root (chattr) on a filesystem with chattr +i.
+  slow-clients     500 connections trickling a byte a second or holding unread live streams:
+                   ordinary callbacks answered OK within IM's 2 s
+  dashboard-load   100k seeded recalls (1M with --long), 10 clients on the heaviest dashboard
+                   endpoints: callbacks answered OK within 2 s, zero errors
+
+  --long   longer runs and more data. Sets RELIABILITY_LONG=1.
 
 Every seeded generator prints its seed; replay a run with RELIABILITY_SEED=<seed>.
 `npm test` runs the CI-sized suite.

@@ -11,7 +11,8 @@ export type ApiErrorCode =
   | "cross_site"
   | "conflict"
   | "too_many_requests"
-  | "rate_limited";
+  | "rate_limited"
+  | "method_not_allowed";
 
 export class ApiError extends Error {
   constructor(

@@ -2,8 +2,9 @@
 // ("try again, or ask for less") rather than 500: it is load or an expensive request, not a bug.
 // Prisma rethrows errors from a driver adapter as PrismaClientKnownRequestError carrying the
 // original `code`, and PostgreSQL's statement timeout arrives as SQLSTATE 57014 in `meta.code`;
-// both are recognised here.
+// both are recognised here. So is a database that is locked or unreachable.
 import { UnavailableError } from "@/lib/api/errors";
+import { isUnavailable } from "@/lib/recalls/write-errors";
 
 const READ_POOL_CODES = ["read_budget_exceeded", "read_queue_full", "read_pool_closed"] as const;
 type ReadPoolCode = (typeof READ_POOL_CODES)[number];
@@ -36,5 +37,9 @@ export function unavailableFor(error: unknown): UnavailableError | undefined {
   ) {
     return new UnavailableError("the query took longer than its time budget; narrow the range or filters");
   }
+  // The database itself cannot answer now (SQLITE_BUSY past the busy timeout, e.g. the access log's
+  // or the export log's write while the receiver's writer holds the lock; PostgreSQL unreachable):
+  // the request was fine, so retry later rather than a 500.
+  if (isUnavailable(error)) return new UnavailableError("the database is busy or unavailable; retry shortly");
   return undefined;
 }

@@ -1,6 +1,7 @@
 // The IM callback endpoint's logic, independent of Next.js so tests and the benchmark's
 // baseline route can run it with another sink.
 import type { Config } from "@/lib/config";
+import { noteCommit } from "@/lib/health";
 import { clientAddress } from "@/lib/http/client-address";
 import { type CallbackParams, readCallbackParams } from "@/lib/im/callback-params";
 import { isAllowedCallbackSource } from "@/lib/im/callback-source";
@@ -160,8 +161,13 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
     log("error", "im_callback_store_failed", { errorId: id, error: error instanceof Error ? error.message : String(error) });
     // A write that failed for this recall alone (not the database) is not worth a retry.
     if (!isUnavailable(error)) throw new Refusal(400, `recall could not be stored (log id ${id})`, "refused:store");
+    // Readiness (/api/health) reports a failing database (which may still answer reads), not a
+    // commit that was merely slower than this callback's deadline.
+    if (!(error instanceof CommitDeadlineError))
+      noteCommit({ ok: false, reason: error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200) });
     throw new Refusal(503, `recall not stored, database unavailable; retry later (log id ${id})`, "failed:database");
   }
+  noteCommit({ ok: true });
   sink.tally(sdkAppId, command, receivedAt);
   // IM's answer depends only on the commit above; the backend's copy is sent now (or by the
   // outbox). A duplicate's copy was stored with the first delivery, which sends it.
@@ -178,10 +184,12 @@ async function readBody(request: Request): Promise<Uint8Array> {
   }
 }
 
+class CommitDeadlineError extends Error {}
+
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not committed within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new CommitDeadlineError(`not committed within ${ms} ms`)), ms);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -30,8 +30,10 @@ export class WriteError extends Error {
 // SQLite result codes (better-sqlite3's SqliteError.code) that say nothing about the rows.
 const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|CANTOPEN|READONLY|IOERR|FULL|PERM|NOTADB|CORRUPT|PROTOCOL|NOMEM|INTERRUPT|ABORT)/;
 // PostgreSQL SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention, e.g. a
-// terminated backend), 58 (system), lock timeouts, serialisation failures and deadlocks.
-const POSTGRES_UNAVAILABLE = /^(08|53|57|58|55P03|40001|40P01|25P02)/;
+// terminated backend), 58 (system), lock timeouts, serialisation failures, deadlocks, and a
+// server that takes no writes (25006: a read-only database or a standby after a failover), and
+// 55000 (a database that accepts no connections, ALLOW_CONNECTIONS false: a row cannot cause it).
+const POSTGRES_UNAVAILABLE = /^(08|53|57|58|55P03|55000|40001|40P01|25P02|25006)/;
 // Prisma's own codes for an unreachable server, a pool timeout and a closed transaction.
 const PRISMA_UNAVAILABLE = /^P(1001|1002|1008|1017|2024|2028)$/;
 const MESSAGE_UNAVAILABLE =
@@ -42,10 +44,19 @@ function codesOf(error: unknown): string[] {
   let e: unknown = error;
   // Prisma wraps the driver's error: look through `cause` and `meta` a few levels deep.
   for (let depth = 0; depth < 4 && typeof e === "object" && e !== null; depth++) {
-    const o = e as { code?: unknown; meta?: { code?: unknown }; cause?: unknown; originalCode?: unknown };
-    for (const c of [o.code, o.meta?.code, o.originalCode]) if (typeof c === "string") codes.push(c);
+    const o = e as {
+      code?: unknown;
+      meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } };
+      cause?: unknown;
+      originalCode?: unknown;
+    };
+    const adapter = o.meta?.driverAdapterError?.cause;
+    for (const c of [o.code, o.meta?.code, o.originalCode, adapter?.originalCode, adapter?.code]) if (typeof c === "string") codes.push(c);
     e = o.cause;
   }
+  // A raw query's failure (P2010), or a failed connection, carries the database's code only in its message.
+  const raw = /Code: `([0-9A-Z]{5})`/.exec(error instanceof Error ? error.message : "");
+  if (raw?.[1]) codes.push(raw[1]);
   return codes;
 }
 

@@ -1,6 +1,7 @@
 // Shared by the reliability suite: run sizes (CI or --long), a seeded random source that prints its
 // seed, a callback load generator that remembers what was answered OK, the server's RSS, and the
 // check that every aggregate table equals a recount from the stored recalls.
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import type { Db } from "@/lib/db/client";
@@ -39,7 +40,7 @@ export function recallCallbackUrl(base: string, platform = "iOS"): string {
   return `${base}/api/im/callback?SdkAppid=${TEST_APP_ID}&CallbackCommand=${RECALL}&contenttype=json&ClientIP=203.0.113.9&OptPlatform=${platform}`;
 }
 
-export type Delivery = { status: number; ok: boolean; ms: number; error?: string };
+export type Delivery = { status: number; ok: boolean; ms: number; actionStatus?: string; error?: string };
 
 /** POSTs one recall as IM does; never throws (a refused connection is an outcome too). */
 export async function deliver(base: string, r: SentRecall, timeoutMs = 10_000, platform = "iOS"): Promise<Delivery> {
@@ -58,11 +59,13 @@ export async function deliver(base: string, r: SentRecall, timeoutMs = 10_000, p
     });
     const text = await res.text();
     let ok = false;
+    let actionStatus: string | undefined;
     try {
       const json = JSON.parse(text) as { ActionStatus?: unknown };
+      actionStatus = typeof json.ActionStatus === "string" ? json.ActionStatus : undefined;
       ok = res.status === 200 && json.ActionStatus === "OK";
     } catch {}
-    return { status: res.status, ok, ms: performance.now() - started };
+    return { status: res.status, ok, ms: performance.now() - started, actionStatus };
   } catch (error) {
     return { status: 0, ok: false, ms: performance.now() - started, error: error instanceof Error ? error.message : String(error) };
   }
@@ -84,6 +87,8 @@ export function callbackLoad(options: {
   const acknowledged: SentRecall[] = [];
   const outcomes = new Map<string, number>();
   const slow: Delivery[] = [];
+  /** Every answer, with when it came (ms since the epoch) and which recall it was for. */
+  const history: (Delivery & { at: number; recall: SentRecall })[] = [];
   let stopped = false;
   let next = 0;
   const sender = async () => {
@@ -96,6 +101,7 @@ export function callbackLoad(options: {
         unreadMsgNum: Math.floor(options.rng() * 50),
       };
       const d = await deliver(options.url(), r, options.timeoutMs);
+      history.push({ ...d, at: Date.now(), recall: r });
       const label = d.ok ? "OK" : d.status === 0 ? `no answer (${d.error ?? "?"})` : `HTTP ${d.status}`;
       outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
       if (d.ok) acknowledged.push(r);
@@ -109,6 +115,7 @@ export function callbackLoad(options: {
     outcomes,
     /** Answers that took longer than IM's 2 s timeout. */
     slow,
+    history,
     sent: () => next,
     stop: async () => {
       stopped = true;
@@ -217,13 +224,17 @@ export function rssMb(pid: number | undefined): number {
 
 /**
  * Polls /api/health every `everyMs` with a `withinMs` deadline while a test runs; collects every
- * probe that was late, failed, or answered something other than 200.
+ * probe that was late, failed, or answered a status other than `expect` (200 unless told; an
+ * outage test accepts 503 too), the slowest answer, and the statuses seen in order.
  */
-export function watchHealth(base: string, options: { everyMs?: number; withinMs?: number } = {}) {
+export function watchHealth(base: string, options: { everyMs?: number; withinMs?: number; expect?: number[] } = {}) {
   const everyMs = options.everyMs ?? 250;
   const withinMs = options.withinMs ?? 1_000;
+  const expected = options.expect ?? [200];
   const failures: string[] = [];
+  const statuses: { at: number; status: number }[] = [];
   let probes = 0;
+  let worstMs = 0;
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
@@ -233,8 +244,11 @@ export function watchHealth(base: string, options: { everyMs?: number; withinMs?
         const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(withinMs) });
         await res.arrayBuffer();
         const ms = performance.now() - started;
-        if (res.status !== 200) failures.push(`HTTP ${res.status} after ${ms.toFixed(0)} ms`);
+        worstMs = Math.max(worstMs, ms);
+        if (statuses.at(-1)?.status !== res.status) statuses.push({ at: Date.now(), status: res.status });
+        if (!expected.includes(res.status)) failures.push(`HTTP ${res.status} after ${ms.toFixed(0)} ms`);
       } catch (error) {
+        worstMs = Math.max(worstMs, performance.now() - started);
         failures.push(`no answer within ${withinMs} ms (${error instanceof Error ? error.name : String(error)})`);
       }
       await sleep(everyMs);
@@ -242,10 +256,126 @@ export function watchHealth(base: string, options: { everyMs?: number; withinMs?
   })();
   return {
     failures,
+    /** Each change of the answered status, with when it was seen. */
+    statuses,
     probes: () => probes,
+    worstMs: () => worstMs,
     stop: async () => {
       stopped = true;
       await loop;
+    },
+  };
+}
+
+/**
+ * Waits until the server's RSS is within `withinMb` of `baselineMb` (memory is returned to the
+ * system lazily) or `timeoutMs` passes; returns the last reading.
+ */
+export async function settledRssMb(pid: number | undefined, baselineMb: number, withinMb: number, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let rss = rssMb(pid);
+  while (rss > baselineMb + withinMb && Date.now() < deadline) {
+    await sleep(500);
+    rss = rssMb(pid);
+  }
+  return rss;
+}
+
+/**
+ * Scrapes the server's /api/metrics every `everyMs` and keeps the worst event-loop stall it
+ * reports (prom-client's maximum delay since the previous scrape), so a test can tell a stalled
+ * server from a slow machine.
+ */
+export function watchEventLoop(base: string, headers: Record<string, string>, everyMs = 1_000) {
+  let worstMs = 0;
+  const stalls: { at: number; ms: number }[] = [];
+  let stopped = false;
+  let first = true;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const text = await (await fetch(`${base}/api/metrics`, { headers, signal: AbortSignal.timeout(5_000) })).text();
+        const max = Number(/^recall_monitor_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1]) * 1000;
+        // The first reading covers everything since the server started (its start-up included).
+        if (first) first = false;
+        else if (Number.isFinite(max)) {
+          worstMs = Math.max(worstMs, max);
+          if (max > 500) stalls.push({ at: Date.now(), ms: max });
+        }
+      } catch {}
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    worstMs: () => worstMs,
+    /** Scrapes that saw a stall over 500 ms. */
+    stalls,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+// The probe loop of watchHealthFromChild, run in its own process: one JSON line per probe.
+const PROBE_SCRIPT = `
+const [url, everyMs, withinMs] = process.argv.slice(1);
+let stopped = false;
+process.stdin.on("data", () => { stopped = true; });
+process.stdin.on("end", () => { stopped = true; });
+(async () => {
+  while (!stopped) {
+    const started = performance.now();
+    let status = 0, error = "";
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(Number(withinMs)) });
+      await res.arrayBuffer();
+      status = res.status;
+    } catch (e) { error = e && e.name ? e.name : String(e); }
+    process.stdout.write(JSON.stringify({ at: Date.now(), status, ms: performance.now() - started, error }) + "\\n");
+    await new Promise((r) => setTimeout(r, Number(everyMs)));
+  }
+  process.exit(0);
+})();
+`;
+
+/**
+ * watchHealth's probes from a process of their own, so that a test process busy generating load
+ * cannot make the server look slow: what is measured is the server's answer.
+ */
+export function watchHealthFromChild(base: string, options: { everyMs?: number; withinMs?: number } = {}) {
+  const everyMs = options.everyMs ?? 200;
+  const withinMs = options.withinMs ?? 1_000;
+  const child = spawn(process.execPath, ["-e", PROBE_SCRIPT, `${base}/api/health`, String(everyMs), String(withinMs)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const failures: { at: number; what: string }[] = [];
+  let probes = 0;
+  let worstMs = 0;
+  let buffered = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    buffered += d.toString();
+    const lines = buffered.split("\n");
+    buffered = lines.pop() ?? "";
+    for (const line of lines) {
+      const p = JSON.parse(line) as { at: number; status: number; ms: number; error: string };
+      probes++;
+      worstMs = Math.max(worstMs, p.ms);
+      if (p.status !== 200)
+        failures.push({
+          at: p.at,
+          what: p.status ? `HTTP ${p.status} after ${p.ms.toFixed(0)} ms` : `no answer within ${withinMs} ms (${p.error})`,
+        });
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    failures,
+    probes: () => probes,
+    worstMs: () => worstMs,
+    stop: async () => {
+      child.stdin?.end("stop");
+      await exited;
     },
   };
 }
