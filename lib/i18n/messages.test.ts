@@ -6,9 +6,25 @@ import { describe, expect, it } from "vitest";
 import { LOCALES } from "@/lib/i18n/locales";
 import { flattenKeys, MESSAGES_DIR, namespaceFiles, readMessages } from "@/lib/i18n/messages";
 
-/** `{count}`, `{when}`… of an ICU message (the argument names, not plural branches' text). */
+/**
+ * The argument names of an ICU message (`{count}`, `{bucket, select, …}`), at any depth, but not
+ * the text of plural/select branches: a `{` opened at even nesting depth starts an argument, one at
+ * odd depth starts a branch's text.
+ */
 function argumentNames(message: string): string[] {
-  return [...message.matchAll(/\{\s*([A-Za-z_][\w]*)\s*(?:[,}])/g)].map((m) => m[1] ?? "").sort();
+  const names = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < message.length; i++) {
+    const c = message[i];
+    if (c === "{") {
+      if (depth % 2 === 0) {
+        const name = /^\s*([A-Za-z_]\w*)/.exec(message.slice(i + 1))?.[1];
+        if (name) names.add(name);
+      }
+      depth++;
+    } else if (c === "}") depth--;
+  }
+  return [...names].sort();
 }
 
 function leaf(tree: unknown, key: string): unknown {

@@ -7,7 +7,8 @@ import type { Locale } from "@/lib/i18n/locales";
 
 export type Messages = Record<string, unknown>;
 
-export const MESSAGES_DIR = path.join(process.cwd(), "messages");
+// turbopackIgnore: the folder is read at run time, not traced into the build (which would trace the whole project).
+export const MESSAGES_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), "messages");
 
 export function namespaceFiles(locale: Locale, dir = MESSAGES_DIR): string[] {
   return readdirSync(path.join(dir, locale))
