@@ -5,6 +5,7 @@ import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import { NuqsAdapter } from "nuqs/adapters/next/app";
 import type { ReactNode } from "react";
+import { KeyboardShortcuts } from "@/components/keyboard-shortcuts";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { NavLinks } from "@/components/nav-links";
 import { StaffMenu } from "@/components/staff-menu";
@@ -55,6 +56,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <main id="main" className="mx-auto max-w-7xl px-4 py-6">
             <NuqsAdapter>{children}</NuqsAdapter>
           </main>
+          <KeyboardShortcuts />
         </NextIntlClientProvider>
       </body>
     </html>

@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import useSWR from "swr";
 import { RecallBarsChart } from "@/components/recall-bars-chart";
 import { userHref } from "@/components/recalls-table";
+import { SavedViews } from "@/components/saved-views";
 import { EmptyState, ErrorState, LoadingState, Panel } from "@/components/states";
 import { TimeRangePicker } from "@/components/time-range-picker";
 import { Timestamp } from "@/components/timestamp";
@@ -54,6 +55,7 @@ export function OverviewView() {
       >
         <TimeRangePicker defaultPreset="24 h" />
       </section>
+      <SavedViews page="/" />
       {error && !data ? <ErrorState error={error} onRetry={() => void mutate()} /> : null}
       {!data && !error ? <LoadingState label={t("loading")} /> : null}
       {data ? <OverviewPanels data={data} /> : null}
@@ -177,7 +179,7 @@ function OverviewPanels({ data }: { data: Overview }) {
                 {users.map((u, i) => (
                   <li key={`${u.sdkAppId}/${u.userId}`} className="flex justify-between gap-3">
                     <span className="break-all">
-                      <span className="mr-2 text-slate-400 tabular-nums">{i + 1}.</span>
+                      <span className="mr-2 text-slate-500 tabular-nums dark:text-slate-400">{i + 1}.</span>
                       <Link href={userHref(u.userId)} className={link}>
                         <UserText value={u.userId} />
                       </Link>

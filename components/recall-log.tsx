@@ -48,12 +48,15 @@ function RecallLogForQuery({ filters, limit, caption, emptyText, actions }: Reca
   const [atTop, setAtTop] = useState(true);
   const [live, setLive] = useState<RecallItem[]>([]);
   const [pending, setPending] = useState<RecallItem[]>([]);
+  // What the polite live region last said: screen readers hear new rows without focus moving.
+  const [arrived, setArrived] = useState(0);
   const holdBack = paused || !atTop;
   const holdBackRef = useRef(holdBack);
   holdBackRef.current = holdBack;
 
   const onRecalls = useCallback((items: RecallItem[]) => {
     const fresh = [...items].sort(newestFirst);
+    setArrived(fresh.length);
     if (holdBackRef.current) setPending((p) => [...fresh, ...p]);
     else setLive((l) => [...fresh, ...l].slice(0, MAX_LIVE_ROWS));
   }, []);
@@ -120,6 +123,9 @@ function RecallLogForQuery({ filters, limit, caption, emptyText, actions }: Reca
         <LiveControls status={status} paused={paused} onPausedChange={setPaused} />
         {actions}
       </div>
+      <p className="sr-only" aria-live="polite" data-testid="live-announcer">
+        {arrived > 0 ? t("arrived", { count: arrived }) : ""}
+      </p>
       <div ref={topRef} className="scroll-mt-4" />
       {waiting.length > 0 ? (
         <div className="sticky top-2 z-10 flex justify-center">

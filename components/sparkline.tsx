@@ -10,7 +10,7 @@ export function Sparkline({ values, label }: { values: (number | null)[]; label:
   const width = 120;
   const height = 28;
   const known = values.flatMap((v, i) => (v === null ? [] : [{ i, v }]));
-  if (known.length === 0) return <span className="text-xs text-slate-400">{t("noUnread")}</span>;
+  if (known.length === 0) return <span className="text-xs text-slate-500 dark:text-slate-400">{t("noUnread")}</span>;
   const min = Math.min(...known.map((p) => p.v));
   const max = Math.max(...known.map((p) => p.v));
   const x = (i: number) => (values.length <= 1 ? width / 2 : (i / (values.length - 1)) * (width - 4) + 2);

@@ -1,4 +1,5 @@
 import { getTranslations } from "next-intl/server";
+import { SavedViewsMenu } from "@/components/saved-views";
 import { SignOutButton } from "@/components/sign-out-button";
 import type { Principal } from "@/lib/auth/principal";
 
@@ -16,6 +17,7 @@ export async function StaffMenu({ who }: { who: Principal }) {
           {t(`roles.${who.role}`)}
         </span>
       </span>
+      <SavedViewsMenu />
       <SignOutButton />
     </div>
   );

@@ -2,8 +2,10 @@
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { ExportCsvButton } from "@/components/export-csv-button";
+import { FiltersDisclosure } from "@/components/filters-disclosure";
 import { RecallFilters } from "@/components/recall-filters";
 import { RecallLog } from "@/components/recall-log";
+import { SavedViews } from "@/components/saved-views";
 import { TimeRangePicker } from "@/components/time-range-picker";
 import { queryString } from "@/lib/client/api";
 import { pageSizeParams, recallFilterParams } from "@/lib/client/search-params";
@@ -14,16 +16,15 @@ export function RecallsView({ canExport }: { canExport: boolean }) {
   const [filters] = useQueryStates(recallFilterParams);
   const [{ limit }] = useQueryStates(pageSizeParams);
   const filtered = Object.values(filters).some(Boolean);
+  const active = Object.values(filters).filter(Boolean).length;
   return (
     <div className="space-y-5">
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
-      <section
-        aria-label={t("filtersSection")}
-        className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
-      >
+      <FiltersDisclosure active={active} label={t("filtersSection")}>
         <RecallFilters />
         <TimeRangePicker />
-      </section>
+      </FiltersDisclosure>
+      <SavedViews page="/recalls" />
       <RecallLog
         filters={filters}
         limit={limit}

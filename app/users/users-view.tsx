@@ -1,12 +1,15 @@
 "use client";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useCallback, useId, useMemo, useRef } from "react";
 import useSWR from "swr";
 import useSWRInfinite from "swr/infinite";
+import { FiltersDisclosure } from "@/components/filters-disclosure";
 import { LiveControls } from "@/components/live-controls";
 import { userHref } from "@/components/recalls-table";
+import { SavedViews } from "@/components/saved-views";
 import { Sparkline } from "@/components/sparkline";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { TimeRangePicker } from "@/components/time-range-picker";
@@ -14,7 +17,9 @@ import { Timestamp } from "@/components/timestamp";
 import { UserText, visibleText } from "@/components/user-id";
 import { fetchJson, queryString } from "@/lib/client/api";
 import { type UserSort, userListParams } from "@/lib/client/search-params";
+import { useNarrow } from "@/lib/client/use-narrow";
 import { useRecallStream } from "@/lib/client/use-recall-stream";
+import { useRowSelection } from "@/lib/client/use-row-selection";
 import type { UserItem, UserPage } from "@/lib/users/list";
 import type { UnreadSparklines } from "@/lib/users/sparklines";
 
@@ -77,6 +82,18 @@ export function UsersView() {
     return out;
   }, [data]);
   const sparklines = useSparklines(rows, since, until);
+  const router = useRouter();
+  const narrow = useNarrow();
+  const openRow = useCallback(
+    (index: number) => {
+      const u = rows[index];
+      if (u) router.push(userHref(u.userId));
+    },
+    [rows, router],
+  );
+  const selected = useRowSelection(rows.length, openRow);
+  const active = [q, since, until].filter(Boolean).length;
+  const selectedRow = "outline-2 -outline-offset-2 outline-sky-600 dark:outline-sky-400";
   const hasMore = Boolean(data?.[data.length - 1]?.nextCursor);
   const loadingMore = isValidating && size > (data?.length ?? 0);
 
@@ -94,10 +111,7 @@ export function UsersView() {
   return (
     <div className="space-y-5">
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
-      <section
-        aria-label={t("searchSection")}
-        className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
-      >
+      <FiltersDisclosure active={active} label={t("searchSection")}>
         <search>
           <form onSubmit={onSearch} key={q ?? ""} className="flex flex-wrap items-end gap-2">
             <label htmlFor={searchId} className="text-xs font-medium text-slate-600 dark:text-slate-300">
@@ -127,7 +141,8 @@ export function UsersView() {
           </form>
         </search>
         <TimeRangePicker />
-      </section>
+      </FiltersDisclosure>
+      <SavedViews page="/users" />
       <LiveControls status={status} paused={false} />
       {error && !data ? (
         <ErrorState error={error} onRetry={() => void mutate()} />
@@ -137,77 +152,112 @@ export function UsersView() {
         <EmptyState>{q ? t("noMatch", { q }) : t("empty")}</EmptyState>
       ) : (
         <>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-            <table className="w-full min-w-[48rem] text-sm">
-              <caption className="sr-only">{t("caption")}</caption>
-              <thead className="bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                <tr>
-                  {COLUMNS.map((c) => {
-                    const current = c.sort === activeSort;
-                    return (
-                      <th
-                        key={c.sort}
-                        scope="col"
-                        aria-sort={current ? (activeOrder === "asc" ? "ascending" : "descending") : "none"}
-                        className={`${th} ${c.numeric ? "text-right" : "text-left"}`}
-                      >
-                        <button
-                          type="button"
-                          onClick={() => sortBy(c.sort)}
-                          className="focus-ring inline-flex items-center gap-1 rounded hover:underline"
-                        >
-                          {t(`columns.${c.sort}`)}
-                          <span aria-hidden="true" className={current ? "" : "text-slate-500 dark:text-slate-400"}>
-                            {current ? (activeOrder === "asc" ? "▲" : "▼") : "↕"}
-                          </span>
-                        </button>
-                      </th>
-                    );
-                  })}
-                  <th scope="col" className={`${th} text-left`}>
-                    {t("columns.app")}
-                  </th>
-                  <th scope="col" className={`${th} text-left`}>
-                    {t("columns.trend")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((u) => (
-                  <tr
-                    key={`${u.sdkAppId ?? ""}/${u.userId}`}
-                    data-user-id={u.userId}
-                    className="border-t border-slate-100 bg-white dark:border-slate-800 dark:bg-slate-900"
-                  >
-                    <td className="max-w-64 break-all px-3 py-1.5">
-                      <Link
-                        href={userHref(u.userId)}
-                        className="focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
-                      >
-                        <UserText value={u.userId} />
-                      </Link>
-                    </td>
-                    <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsSent">
-                      {format.number(u.recallsSent)}
-                    </td>
-                    <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsReceived">
-                      {format.number(u.recallsReceived)}
-                    </td>
-                    <td className="px-3 py-1.5 text-right tabular-nums" data-column="lastUnreadMsgNum">
-                      {u.lastUnreadMsgNum ?? "—"}
-                    </td>
-                    <td className="px-3 py-1.5">
+          {narrow ? (
+            <ul aria-label={t("caption")} className="space-y-2" data-testid="user-cards">
+              {rows.map((u, i) => (
+                <li
+                  key={`${u.sdkAppId ?? ""}/${u.userId}`}
+                  data-user-id={u.userId}
+                  data-selected={selected === i}
+                  className={`rounded-lg border border-slate-200 bg-white p-3 text-sm dark:border-slate-800 dark:bg-slate-900 ${selected === i ? selectedRow : ""}`}
+                >
+                  <p className="break-all font-medium">
+                    <Link
+                      href={userHref(u.userId)}
+                      className="focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
+                    >
+                      <UserText value={u.userId} />
+                    </Link>
+                  </p>
+                  <dl className="mt-1 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-0.5 text-slate-600 dark:text-slate-300">
+                    <dt>{t("columns.recallsSent")}</dt>
+                    <dd className="tabular-nums">{format.number(u.recallsSent)}</dd>
+                    <dt>{t("columns.recallsReceived")}</dt>
+                    <dd className="tabular-nums">{format.number(u.recallsReceived)}</dd>
+                    <dt>{t("columns.lastUnreadMsgNum")}</dt>
+                    <dd className="tabular-nums">{u.lastUnreadMsgNum ?? "—"}</dd>
+                    <dt>{t("columns.lastRecallAt")}</dt>
+                    <dd>
                       <Timestamp value={u.lastRecallAt} />
-                    </td>
-                    <td className="px-3 py-1.5 font-mono text-xs">{u.sdkAppId === null ? "—" : <UserText value={u.sdkAppId} />}</td>
-                    <td className="px-3 py-1.5">
-                      <UserSparkline userId={u.userId} values={sparklines.data?.get(u.userId)} failed={Boolean(sparklines.error)} />
-                    </td>
+                    </dd>
+                  </dl>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+              <table className="w-full min-w-[48rem] text-sm">
+                <caption className="sr-only">{t("caption")}</caption>
+                <thead className="bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                  <tr>
+                    {COLUMNS.map((c) => {
+                      const current = c.sort === activeSort;
+                      return (
+                        <th
+                          key={c.sort}
+                          scope="col"
+                          aria-sort={current ? (activeOrder === "asc" ? "ascending" : "descending") : "none"}
+                          className={`${th} ${c.numeric ? "text-right" : "text-left"}`}
+                        >
+                          <button
+                            type="button"
+                            onClick={() => sortBy(c.sort)}
+                            className="focus-ring inline-flex items-center gap-1 rounded hover:underline"
+                          >
+                            {t(`columns.${c.sort}`)}
+                            <span aria-hidden="true" className={current ? "" : "text-slate-500 dark:text-slate-400"}>
+                              {current ? (activeOrder === "asc" ? "▲" : "▼") : "↕"}
+                            </span>
+                          </button>
+                        </th>
+                      );
+                    })}
+                    <th scope="col" className={`${th} text-left`}>
+                      {t("columns.app")}
+                    </th>
+                    <th scope="col" className={`${th} text-left`}>
+                      {t("columns.trend")}
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {rows.map((u, i) => (
+                    <tr
+                      key={`${u.sdkAppId ?? ""}/${u.userId}`}
+                      data-user-id={u.userId}
+                      data-selected={selected === i}
+                      className={`border-t border-slate-100 bg-white dark:border-slate-800 dark:bg-slate-900 ${selected === i ? selectedRow : ""}`}
+                    >
+                      <td className="max-w-64 break-all px-3 py-1.5">
+                        <Link
+                          href={userHref(u.userId)}
+                          className="focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
+                        >
+                          <UserText value={u.userId} />
+                        </Link>
+                      </td>
+                      <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsSent">
+                        {format.number(u.recallsSent)}
+                      </td>
+                      <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsReceived">
+                        {format.number(u.recallsReceived)}
+                      </td>
+                      <td className="px-3 py-1.5 text-right tabular-nums" data-column="lastUnreadMsgNum">
+                        {u.lastUnreadMsgNum ?? "—"}
+                      </td>
+                      <td className="px-3 py-1.5">
+                        <Timestamp value={u.lastRecallAt} />
+                      </td>
+                      <td className="px-3 py-1.5 font-mono text-xs">{u.sdkAppId === null ? "—" : <UserText value={u.sdkAppId} />}</td>
+                      <td className="px-3 py-1.5">
+                        <UserSparkline userId={u.userId} values={sparklines.data?.get(u.userId)} failed={Boolean(sparklines.error)} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
           <div className="flex flex-wrap items-center gap-3 text-sm text-slate-500 dark:text-slate-400">
             <span>{t("shown", { count: rows.length, n: format.number(rows.length) })}</span>
             {error ? <ErrorState error={error} onRetry={() => void mutate()} /> : null}
