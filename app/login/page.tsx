@@ -34,7 +34,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             {t("noStaff")}
           </h2>
           <p className="mt-2 text-sm">{t("createFirst")}</p>
-          <pre className="mt-2 overflow-x-auto rounded bg-amber-100 p-2 font-mono text-xs dark:bg-amber-900">
+          {/* Focusable: a keyboard user can scroll it when the command is wider than the box. */}
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to scroll by keyboard */}
+          <pre tabIndex={0} className="focus-ring mt-2 overflow-x-auto rounded bg-amber-100 p-2 font-mono text-xs dark:bg-amber-900">
             <code>{FIRST_ADMIN_COMMAND}</code>
           </pre>
           <p className="mt-2 text-sm">{t("thenSignIn")}</p>

@@ -24,7 +24,7 @@ test.afterAll(async () => {
 const PAGES = dashboardPages(() => recallId);
 
 async function open(browser: Browser, locale: Locale, colorScheme: "light" | "dark", role: Role | null): Promise<Page> {
-  const context = await browser.newContext({ colorScheme, extraHTTPHeaders: { "accept-language": locale } });
+  const context = await browser.newContext({ colorScheme, locale });
   const page = await context.newPage();
   if (role) await signInAs(page, app, role);
   return page;
@@ -42,6 +42,8 @@ for (const role of ["viewer", "auditor", "admin"] as const) {
   for (const locale of ["en", "zh-CN"] as const) {
     for (const scheme of ["light", "dark"] as const) {
       test(`every ${role} page, ${locale}, ${scheme}: no serious or critical axe violation`, async ({ browser }) => {
+        // Up to ten pages, each loaded and analysed: more than the default minute on a busy machine.
+        test.setTimeout(300_000);
         const page = await open(browser, locale, scheme, role);
         const found: string[] = [];
         for (const p of PAGES.filter((c) => roleAtLeast(role, c.role))) {

@@ -29,7 +29,8 @@ async function expectNoSidewaysScroll(page: Page, what: string) {
 
 for (const locale of ["en", "zh-CN"] as const) {
   test(`${locale}: every page fits 390 px; recalls and users are cards; filters behind "Filters (n)"`, async ({ browser }, info) => {
-    const context = await browser.newContext({ viewport: PHONE, extraHTTPHeaders: { "accept-language": locale } });
+    test.setTimeout(300_000);
+    const context = await browser.newContext({ viewport: PHONE, locale });
     const page = await context.newPage();
     await signInAs(page, app, "admin");
     const filtersLabel = locale === "en" ? "Filters" : "筛选";

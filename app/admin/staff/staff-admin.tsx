@@ -51,7 +51,9 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
                 {s.email}
                 {s.id === selfId ? ` ${t("you")}` : ""}
               </td>
-              <td>{s.name}</td>
+              <td>
+                <bdi>{s.name}</bdi>
+              </td>
               <td>
                 <label className="sr-only" htmlFor={`role-${s.id}`}>
                   {t("roleOf", { email: s.email })}
