@@ -1,11 +1,15 @@
 "use client";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useFormatter, useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useCallback, useId, useMemo, useRef } from "react";
 import useSWR from "swr";
 import useSWRInfinite from "swr/infinite";
+import { FiltersDisclosure } from "@/components/filters-disclosure";
 import { LiveControls } from "@/components/live-controls";
 import { userHref } from "@/components/recalls-table";
+import { SavedViews } from "@/components/saved-views";
 import { Sparkline } from "@/components/sparkline";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { TimeRangePicker } from "@/components/time-range-picker";
@@ -13,16 +17,19 @@ import { Timestamp } from "@/components/timestamp";
 import { UserText, visibleText } from "@/components/user-id";
 import { fetchJson, queryString } from "@/lib/client/api";
 import { type UserSort, userListParams } from "@/lib/client/search-params";
+import { useNarrow } from "@/lib/client/use-narrow";
 import { useRecallStream } from "@/lib/client/use-recall-stream";
+import { useRowSelection } from "@/lib/client/use-row-selection";
 import type { UserItem, UserPage } from "@/lib/users/list";
 import type { UnreadSparklines } from "@/lib/users/sparklines";
 
-const COLUMNS: { sort: UserSort; label: string; numeric?: boolean }[] = [
-  { sort: "userId", label: "User" },
-  { sort: "recallsSent", label: "Recalls sent", numeric: true },
-  { sort: "recallsReceived", label: "Recalls received", numeric: true },
-  { sort: "lastUnreadMsgNum", label: "Latest unread count", numeric: true },
-  { sort: "lastRecallAt", label: "Last recall" },
+// The label of each column is users.columns.<sort>.
+const COLUMNS: { sort: UserSort; numeric?: boolean }[] = [
+  { sort: "userId" },
+  { sort: "recallsSent", numeric: true },
+  { sort: "recallsReceived", numeric: true },
+  { sort: "lastUnreadMsgNum", numeric: true },
+  { sort: "lastRecallAt" },
 ];
 // What the API sorts by when the URL names no sort.
 const DEFAULT_SORT: UserSort = "recallsSent";
@@ -30,6 +37,8 @@ const DEFAULT_SORT: UserSort = "recallsSent";
 const REFRESH_EVERY_MS = 1000;
 
 export function UsersView() {
+  const t = useTranslations("users");
+  const format = useFormatter();
   const [params, setParams] = useQueryStates(userListParams);
   const { q, sort, order, since, until } = params;
   const searchId = useId();
@@ -73,6 +82,18 @@ export function UsersView() {
     return out;
   }, [data]);
   const sparklines = useSparklines(rows, since, until);
+  const router = useRouter();
+  const narrow = useNarrow();
+  const openRow = useCallback(
+    (index: number) => {
+      const u = rows[index];
+      if (u) router.push(userHref(u.userId));
+    },
+    [rows, router],
+  );
+  const selected = useRowSelection(rows.length, openRow);
+  const active = [q, since, until].filter(Boolean).length;
+  const selectedRow = "outline-2 -outline-offset-2 outline-sky-600 dark:outline-sky-400";
   const hasMore = Boolean(data?.[data.length - 1]?.nextCursor);
   const loadingMore = isValidating && size > (data?.length ?? 0);
 
@@ -89,15 +110,12 @@ export function UsersView() {
   const th = "whitespace-nowrap px-3 py-2 font-medium";
   return (
     <div className="space-y-5">
-      <h1 className="text-2xl font-semibold">Users</h1>
-      <section
-        aria-label="Search and range"
-        className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
-      >
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
+      <FiltersDisclosure active={active} label={t("searchSection")}>
         <search>
           <form onSubmit={onSearch} key={q ?? ""} className="flex flex-wrap items-end gap-2">
             <label htmlFor={searchId} className="text-xs font-medium text-slate-600 dark:text-slate-300">
-              User ID starts with
+              {t("searchLabel")}
               <input
                 id={searchId}
                 name="q"
@@ -109,7 +127,7 @@ export function UsersView() {
               type="submit"
               className="focus-ring rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
             >
-              Search
+              {t("search")}
             </button>
             {q ? (
               <button
@@ -117,97 +135,131 @@ export function UsersView() {
                 onClick={() => void setParams({ q: null })}
                 className="focus-ring rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
               >
-                Clear
+                {t("clear")}
               </button>
             ) : null}
           </form>
         </search>
         <TimeRangePicker />
-      </section>
+      </FiltersDisclosure>
+      <SavedViews page="/users" />
       <LiveControls status={status} paused={false} />
       {error && !data ? (
         <ErrorState error={error} onRetry={() => void mutate()} />
       ) : isLoading && !data ? (
-        <LoadingState label="Loading users…" />
+        <LoadingState label={t("loading")} />
       ) : rows.length === 0 ? (
-        <EmptyState>{q ? `No user ID starts with "${q}".` : "No recalls yet, so no users to show."}</EmptyState>
+        <EmptyState>{q ? t("noMatch", { q }) : t("empty")}</EmptyState>
       ) : (
         <>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-            <table className="w-full min-w-[48rem] text-sm">
-              <caption className="sr-only">Recalls per user; column headers sort the table</caption>
-              <thead className="bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                <tr>
-                  {COLUMNS.map((c) => {
-                    const current = c.sort === activeSort;
-                    return (
-                      <th
-                        key={c.sort}
-                        scope="col"
-                        aria-sort={current ? (activeOrder === "asc" ? "ascending" : "descending") : "none"}
-                        className={`${th} ${c.numeric ? "text-right" : "text-left"}`}
-                      >
-                        <button
-                          type="button"
-                          onClick={() => sortBy(c.sort)}
-                          className="focus-ring inline-flex items-center gap-1 rounded hover:underline"
-                        >
-                          {c.label}
-                          <span aria-hidden="true" className={current ? "" : "text-slate-400"}>
-                            {current ? (activeOrder === "asc" ? "▲" : "▼") : "↕"}
-                          </span>
-                        </button>
-                      </th>
-                    );
-                  })}
-                  <th scope="col" className={`${th} text-left`}>
-                    App
-                  </th>
-                  <th scope="col" className={`${th} text-left`}>
-                    Unread count trend
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((u) => (
-                  <tr
-                    key={`${u.sdkAppId ?? ""}/${u.userId}`}
-                    data-user-id={u.userId}
-                    className="border-t border-slate-100 bg-white dark:border-slate-800 dark:bg-slate-900"
-                  >
-                    <td className="max-w-64 break-all px-3 py-1.5">
-                      <Link
-                        href={userHref(u.userId)}
-                        className="focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
-                      >
-                        <UserText value={u.userId} />
-                      </Link>
-                    </td>
-                    <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsSent">
-                      {u.recallsSent.toLocaleString("en-US")}
-                    </td>
-                    <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsReceived">
-                      {u.recallsReceived.toLocaleString("en-US")}
-                    </td>
-                    <td className="px-3 py-1.5 text-right tabular-nums" data-column="lastUnreadMsgNum">
-                      {u.lastUnreadMsgNum ?? "—"}
-                    </td>
-                    <td className="px-3 py-1.5">
+          {narrow ? (
+            <ul aria-label={t("caption")} className="space-y-2" data-testid="user-cards">
+              {rows.map((u, i) => (
+                <li
+                  key={`${u.sdkAppId ?? ""}/${u.userId}`}
+                  data-user-id={u.userId}
+                  data-selected={selected === i}
+                  className={`rounded-lg border border-slate-200 bg-white p-3 text-sm dark:border-slate-800 dark:bg-slate-900 ${selected === i ? selectedRow : ""}`}
+                >
+                  <p className="break-all font-medium">
+                    <Link
+                      href={userHref(u.userId)}
+                      className="focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
+                    >
+                      <UserText value={u.userId} />
+                    </Link>
+                  </p>
+                  <dl className="mt-1 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-0.5 text-slate-600 dark:text-slate-300">
+                    <dt>{t("columns.recallsSent")}</dt>
+                    <dd className="tabular-nums">{format.number(u.recallsSent)}</dd>
+                    <dt>{t("columns.recallsReceived")}</dt>
+                    <dd className="tabular-nums">{format.number(u.recallsReceived)}</dd>
+                    <dt>{t("columns.lastUnreadMsgNum")}</dt>
+                    <dd className="tabular-nums">{u.lastUnreadMsgNum ?? "—"}</dd>
+                    <dt>{t("columns.lastRecallAt")}</dt>
+                    <dd>
                       <Timestamp value={u.lastRecallAt} />
-                    </td>
-                    <td className="px-3 py-1.5 font-mono text-xs">{u.sdkAppId === null ? "—" : <UserText value={u.sdkAppId} />}</td>
-                    <td className="px-3 py-1.5">
-                      <UserSparkline userId={u.userId} values={sparklines.data?.get(u.userId)} failed={Boolean(sparklines.error)} />
-                    </td>
+                    </dd>
+                  </dl>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+              <table className="w-full min-w-[48rem] text-sm">
+                <caption className="sr-only">{t("caption")}</caption>
+                <thead className="bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                  <tr>
+                    {COLUMNS.map((c) => {
+                      const current = c.sort === activeSort;
+                      return (
+                        <th
+                          key={c.sort}
+                          scope="col"
+                          aria-sort={current ? (activeOrder === "asc" ? "ascending" : "descending") : "none"}
+                          className={`${th} ${c.numeric ? "text-right" : "text-left"}`}
+                        >
+                          <button
+                            type="button"
+                            onClick={() => sortBy(c.sort)}
+                            className="focus-ring inline-flex items-center gap-1 rounded hover:underline"
+                          >
+                            {t(`columns.${c.sort}`)}
+                            <span aria-hidden="true" className={current ? "" : "text-slate-500 dark:text-slate-400"}>
+                              {current ? (activeOrder === "asc" ? "▲" : "▼") : "↕"}
+                            </span>
+                          </button>
+                        </th>
+                      );
+                    })}
+                    <th scope="col" className={`${th} text-left`}>
+                      {t("columns.app")}
+                    </th>
+                    <th scope="col" className={`${th} text-left`}>
+                      {t("columns.trend")}
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {rows.map((u, i) => (
+                    <tr
+                      key={`${u.sdkAppId ?? ""}/${u.userId}`}
+                      data-user-id={u.userId}
+                      data-selected={selected === i}
+                      className={`border-t border-slate-100 bg-white dark:border-slate-800 dark:bg-slate-900 ${selected === i ? selectedRow : ""}`}
+                    >
+                      <td className="max-w-64 break-all px-3 py-1.5">
+                        <Link
+                          href={userHref(u.userId)}
+                          className="focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
+                        >
+                          <UserText value={u.userId} />
+                        </Link>
+                      </td>
+                      <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsSent">
+                        {format.number(u.recallsSent)}
+                      </td>
+                      <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsReceived">
+                        {format.number(u.recallsReceived)}
+                      </td>
+                      <td className="px-3 py-1.5 text-right tabular-nums" data-column="lastUnreadMsgNum">
+                        {u.lastUnreadMsgNum ?? "—"}
+                      </td>
+                      <td className="px-3 py-1.5">
+                        <Timestamp value={u.lastRecallAt} />
+                      </td>
+                      <td className="px-3 py-1.5 font-mono text-xs">{u.sdkAppId === null ? "—" : <UserText value={u.sdkAppId} />}</td>
+                      <td className="px-3 py-1.5">
+                        <UserSparkline userId={u.userId} values={sparklines.data?.get(u.userId)} failed={Boolean(sparklines.error)} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
           <div className="flex flex-wrap items-center gap-3 text-sm text-slate-500 dark:text-slate-400">
-            <span>
-              {rows.length.toLocaleString("en-US")} {rows.length === 1 ? "user" : "users"} shown
-            </span>
+            <span>{t("shown", { count: rows.length, n: format.number(rows.length) })}</span>
             {error ? <ErrorState error={error} onRetry={() => void mutate()} /> : null}
             {hasMore ? (
               <button
@@ -216,7 +268,7 @@ export function UsersView() {
                 onClick={() => void setSize(size + 1)}
                 className="focus-ring rounded-md border border-slate-300 px-3 py-1 text-slate-800 hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800"
               >
-                {loadingMore ? "Loading…" : "Load more users"}
+                {loadingMore ? t("loadingMore") : t("loadMore")}
               </button>
             ) : null}
           </div>
@@ -256,18 +308,15 @@ function useSparklines(rows: UserItem[], since: string | null, until: string | n
 }
 
 function UserSparkline({ userId, values, failed }: { userId: string; values: (number | null)[] | undefined; failed: boolean }) {
-  if (failed && !values) return <span className="text-xs text-red-600 dark:text-red-400">unavailable</span>;
-  if (!values) return <span className="text-xs text-slate-400">…</span>;
+  const t = useTranslations("users");
+  if (failed && !values) return <span className="text-xs text-red-700 dark:text-red-400">{t("unavailable")}</span>;
+  if (!values) return <span className="text-xs text-slate-500 dark:text-slate-400">…</span>;
   const known = values.filter((v): v is number => v !== null);
   const latest = known[known.length - 1];
   return (
     <Sparkline
       values={values}
-      label={
-        latest === undefined
-          ? `No unread counts reported for ${visibleText(userId)} in this range`
-          : `Unread count of ${visibleText(userId)} over the range, latest ${latest}`
-      }
+      label={latest === undefined ? t("sparkNone", { user: visibleText(userId) }) : t("sparkLabel", { user: visibleText(userId), latest })}
     />
   );
 }

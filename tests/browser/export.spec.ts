@@ -37,10 +37,10 @@ async function rowsOnScreen(page: Page) {
       const t = ((await cells.nth(n).textContent()) ?? "").trim();
       return t === "—" ? "" : t;
     };
-    // The received time in full is in the link's accessible name ("Recall 3 received <ISO>").
-    const label = (await cells.nth(0).getByRole("link").getAttribute("aria-label")) ?? "";
+    // The received time in full is the <time> element's machine-readable value (its title too).
+    const iso = (await cells.nth(0).locator("time").getAttribute("datetime")) ?? "";
     out.push({
-      received_at: label.replace(/^Recall \d+ received /, ""),
+      received_at: iso,
       sdk_app_id: await text(8),
       from_account: await text(2),
       to_account: await text(3),
