@@ -1,4 +1,5 @@
 import { getTranslations } from "next-intl/server";
+import { AlertBadge } from "@/components/alert-badge";
 import { SignOutButton } from "@/components/sign-out-button";
 import type { Principal } from "@/lib/auth/principal";
 
@@ -16,6 +17,7 @@ export async function StaffMenu({ who }: { who: Principal }) {
           {t(`roles.${who.role}`)}
         </span>
       </span>
+      <AlertBadge />
       <SignOutButton />
     </div>
   );

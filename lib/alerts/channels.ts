@@ -3,7 +3,7 @@
 // language, recent deliveries); Send test delivers at once and records the attempt like any other.
 import { randomBytes } from "node:crypto";
 import type { ChannelInput, ChannelKind, ChannelLanguage } from "@/lib/alerts/contracts";
-import { type DeliveryOutcome, deliverItems } from "@/lib/alerts/delivery";
+import { CLAIM_MS, type DeliveryOutcome, deliverItems } from "@/lib/alerts/delivery";
 import { decryptSecret, encryptSecret } from "@/lib/alerts/secrets";
 import type { ChannelSecret } from "@/lib/alerts/senders";
 import { PrivateTargetError, resolveTarget } from "@/lib/alerts/targets";
@@ -151,8 +151,17 @@ export async function sendTest(db: Db, id: number): Promise<DeliveryOutcome> {
   const row = await db.alertChannel.findUnique({ where: { id } });
   if (!row) throw new NotFoundError(`no alert channel ${id}`);
   const now = new Date();
+  // Claimed by this request from the start, so the evaluator's delivery pass leaves it alone.
   const notification = await db.alertNotification.create({
-    data: { channelId: id, alertId: null, event: "test", createdAt: now, status: "sending", attempts: 0, nextAttemptAt: now },
+    data: {
+      channelId: id,
+      alertId: null,
+      event: "test",
+      createdAt: now,
+      status: "sending",
+      attempts: 0,
+      nextAttemptAt: new Date(now.getTime() + CLAIM_MS),
+    },
   });
   const outcome = await deliverItems(db, row, [notification.id], { final: true });
   if (outcome.status === "rate_limited")

@@ -21,7 +21,7 @@ import { log } from "@/lib/log";
 
 export const BATCH_MAX = 20;
 export const MAX_ATTEMPTS = 8;
-const CLAIM_MS = 120_000;
+export const CLAIM_MS = 120_000;
 const RATE_WINDOW_MS = 60_000;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_MAX_MS = 300_000;

@@ -8,7 +8,7 @@ import { getDb } from "@/lib/db/client";
 export const dynamic = "force-dynamic";
 
 /** Replaces a rule's settings (the same body as creating one). */
-export const PUT = apiRoute<{ id: string }>({ role: "admin" }, async (request, params) => {
+export const PATCH = apiRoute<{ id: string }>({ role: "admin" }, async (request, params) => {
   const { id } = idParams.parse(params);
   const input = await parseJsonBody(ruleInputSchema, request);
   return jsonOk(await updateRule(await getDb(), id, input));
