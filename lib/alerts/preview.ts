@@ -28,7 +28,11 @@ export type Preview = {
   partial: boolean;
 };
 
-/** A time column as a whole bucket number of `ms` since the epoch, on either database. */
+/**
+ * A time column as a whole bucket number of `ms` since the epoch, on either database. Queries group
+ * by its position (GROUP BY 1, 2): PostgreSQL does not see two copies of a parameterised expression
+ * as the same expression.
+ */
 function bucketSql(db: Db, column: string, ms: number): Prisma.Sql {
   const col = Prisma.raw(column);
   return dialectOf(db) === "postgresql"
@@ -78,7 +82,7 @@ export async function previewRule(
       const rows = await db.$queryRaw<{ app: string; from_account: string; to_account?: string; b: unknown }[]>`
         SELECT sdk_app_id AS app, from_account ${pair}, ${b} AS b FROM recalls
         WHERE received_at >= ${new Date(since)} AND received_at <= ${now} ${appFilter(rule.apps)}
-        GROUP BY sdk_app_id, from_account ${pair}, ${b}
+        GROUP BY ${p.perRecipient ? Prisma.sql`1, 2, 3, 4` : Prisma.sql`1, 2, 3`}
         HAVING COUNT(*) >= ${p.count}
         LIMIT 100000`;
       for (const r of rows) {
@@ -96,7 +100,7 @@ export async function previewRule(
       const rows = await db.$queryRaw<{ app: string; b: unknown; n: unknown }[]>`
         SELECT sdk_app_id AS app, ${b} AS b, COUNT(*) AS n FROM recalls
         WHERE received_at >= ${new Date(since - PREVIEW_DAYS * DAY - step)} AND received_at <= ${now} ${appFilter(rule.apps)}
-        GROUP BY sdk_app_id, ${b}`;
+        GROUP BY 1, 2`;
       const counts = new Map(rows.map((r) => [`${r.app}|${toNumber(r.b)}`, toNumber(r.n)]));
       for (const r of rows) {
         const bucket = toNumber(r.b);

@@ -44,7 +44,8 @@ const isLeader = (app: TestApp) =>
 async function admin(app: TestApp, path: string, body: unknown) {
   const res = await fetch(`${app.url}${path}`, {
     method: "POST",
-    headers: { ...(await app.headersFor("admin")), "content-type": "application/json" },
+    // One admin token (made on a's side) works on both instances: they share the database.
+    headers: { ...(await a.headersFor("admin")), "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   expect(res.status).toBe(201);
