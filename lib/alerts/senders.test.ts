@@ -46,3 +46,48 @@ it("renders alerts in the channel's language with a link to the subject's dashbo
   expect(zh.text).toContain("https://recalls.example.com/recalls?from=alice&sdkAppId=1400000001");
   expect(renderMessage([item], "en", undefined).text).toContain("alice recalled 12 messages in 10 min");
 });
+
+it("sends WeCom markdown up to 4,096 bytes and falls back to text (at most 2,048 bytes) beyond", async () => {
+  const { createServer } = await import("node:http");
+  const { sendMessage } = await import("@/lib/alerts/senders");
+  const bodies: { msgtype: string; markdown?: { content: string }; text?: { content: string } }[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      bodies.push(JSON.parse(body));
+      res.writeHead(200, { "content-type": "application/json" }).end('{"errcode":0,"errmsg":"ok"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/cgi-bin/webhook/send?key=k`;
+  const item = (i: number) => ({
+    notificationId: i,
+    event: "firing" as const,
+    alertId: i,
+    ruleName: "突发撤回".repeat(20),
+    kind: "burst" as const,
+    subject: `app=1400000001&from=user-${i}`,
+    detail: { count: 12, threshold: 10, windowMinutes: 10 },
+    firedAt: "2026-12-01T00:00:00.000Z",
+    resolvedAt: null,
+  });
+  const target = { kind: "wecom" as const, settings: {}, secret: { kind: "wecom" as const, url }, allowPrivate: true };
+  const meta = { messageId: "m", publicUrl: "https://recalls.example.com" };
+  try {
+    const small = [item(1)];
+    await sendMessage(target, small, renderMessage(small, "zh-CN", meta.publicUrl), meta);
+    const large = Array.from({ length: 20 }, (_, i) => item(i));
+    const rendered = renderMessage(large, "zh-CN", meta.publicUrl);
+    expect(Buffer.byteLength(rendered.markdown)).toBeGreaterThan(4_096);
+    await sendMessage(target, large, rendered, meta);
+  } finally {
+    server.close();
+  }
+  expect(bodies[0]?.msgtype).toBe("markdown");
+  expect(bodies[1]?.msgtype).toBe("text");
+  expect(Buffer.byteLength(bodies[1]?.text?.content ?? "")).toBeLessThanOrEqual(2_048);
+});
