@@ -36,11 +36,23 @@ export async function acquireLease(db: Db, owner: string, ttlMs: number, now = D
   return changed > 0;
 }
 
-/** One round: lease, rules, deliveries. Exported for tests; the timer calls it. */
+/**
+ * One round: lease, rules, deliveries. While the round runs (a slow channel can take its 10 s
+ * timeout) the lease is renewed on the side, so a long round does not hand the lease to another
+ * instance halfway. Exported for tests; the timer calls it.
+ */
 export async function runAlertRound(db: Db, read: Db, owner: string, evaluateMs: number): Promise<{ leader: boolean }> {
-  if (!(await acquireLease(db, owner, leaseMs(evaluateMs)))) return { leader: false };
-  await evaluateRules(read, db);
-  await deliverDue(db);
+  const ttl = leaseMs(evaluateMs);
+  if (!(await acquireLease(db, owner, ttl))) return { leader: false };
+  const renew = setInterval(() => {
+    acquireLease(db, owner, ttl).catch(() => {});
+  }, ttl / 3);
+  try {
+    await evaluateRules(read, db);
+    await deliverDue(db);
+  } finally {
+    clearInterval(renew);
+  }
   return { leader: true };
 }
 
