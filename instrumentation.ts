@@ -22,6 +22,8 @@ export async function register() {
   }
   const { startRetention } = await import("@/lib/recalls/retention");
   startRetention(config, getDb);
+  const [{ startAlerts }, { getReadDb }] = await Promise.all([import("@/lib/alerts/evaluator"), import("@/lib/db/client")]);
+  startAlerts(config, getDb, getReadDb);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { SavedViewsMenu } from "@/components/saved-views";
+import { AlertBadge } from "@/components/alert-badge";
 import { SignOutButton } from "@/components/sign-out-button";
 import type { Principal } from "@/lib/auth/principal";
 
@@ -18,6 +19,7 @@ export async function StaffMenu({ who }: { who: Principal }) {
         </span>
       </span>
       <SavedViewsMenu />
+      <AlertBadge />
       <SignOutButton />
     </div>
   );

@@ -191,6 +191,21 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""], { error: "expected 1 or 0" })
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  /** How often alert rules are evaluated (lib/alerts/evaluator.ts); at most 30 s. */
+  ALERTS_EVALUATE_MS: positiveInt(15_000, "milliseconds").pipe(
+    z.number().min(200, { error: "expected at least 200 milliseconds" }).max(30_000, { error: "expected at most 30000 milliseconds" }),
+  ),
+  /** Encrypts channel secrets at rest; unset: a key derived from AUTH_SECRET (lib/alerts/secrets.ts). */
+  ALERTS_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .pipe(z.string().min(32, { error: "expected at least 32 random characters (openssl rand -base64 32)" }).optional()),
+  /** 1 lets channel URLs and SMTP hosts point at loopback/private addresses (tests, an internal relay). */
+  ALERTS_ALLOW_PRIVATE_TARGETS: z
+    .enum(["0", "1", "true", "false", ""], { error: "expected 1 or 0" })
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
   /** The dashboard's language when neither the staff member, a cookie nor Accept-Language chooses one. */
   DEFAULT_LOCALE: z
     .string()
@@ -257,6 +272,11 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     enableBenchRoutes: e.ENABLE_BENCH_ROUTES,
+    alerts: {
+      evaluateMs: e.ALERTS_EVALUATE_MS,
+      secretKey: e.ALERTS_SECRET_KEY,
+      allowPrivateTargets: e.ALERTS_ALLOW_PRIVATE_TARGETS,
+    },
     /** lib/i18n/request.ts: saved choice, then cookie, then Accept-Language, then this. */
     i18n: { defaultLocale: e.DEFAULT_LOCALE },
   };

@@ -1,5 +1,7 @@
 // The IM callback endpoint's logic, independent of Next.js so tests and the benchmark's
 // baseline route can run it with another sink.
+
+import { noteCallbackAnswer } from "@/lib/alerts/callback-minutes";
 import type { Config } from "@/lib/config";
 import { noteCommit } from "@/lib/health";
 import { clientAddress } from "@/lib/http/client-address";
@@ -65,6 +67,9 @@ export async function answerImCallback(request: Request, im: Config["im"], sink:
     ms: Math.round((performance.now() - started) * 10) / 10,
   });
   countCallback(params.callbackCommand, verdict.outcome);
+  // Alerts' "receiver failing" rule counts answers per configured app (a bounded set of keys).
+  if (params.sdkAppId && isConfiguredApp(params.sdkAppId, im.sdkAppIds))
+    noteCallbackAnswer(params.sdkAppId, params.callbackCommand === RECALL_COMMAND, verdict.status);
   return verdict.response ?? imResponse(verdict.status, verdict.errorInfo);
 }
 

@@ -1,0 +1,211 @@
+// Alert channels against real local receivers that verify each service's signature as documented
+// (tests/support/alert-receivers.ts): Send test on every kind, secrets never shown again and not
+// stored in clear, retries with backoff after failures, and a rate-limited channel batching alerts.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type Receiver, type SmtpReceiver, startRobotReceiver, startSmtpReceiver } from "../support/alert-receivers";
+import { apiJson } from "../support/api";
+import { startApp, type TestApp } from "../support/app";
+import { eventually } from "../support/im";
+import { appDb, newRecall, storeTestRecalls } from "../support/recalls";
+
+const DINGTALK_SECRET = "SECdingtalk-secret-0123456789abcdef";
+const FEISHU_SECRET = "feishu-secret-0123456789";
+const WEBHOOK_SECRET = `whsec_${Buffer.from("standard-webhooks-test-secret-32b").toString("base64")}`;
+
+let app: TestApp;
+const receivers: Record<string, Receiver> = {};
+let smtp: SmtpReceiver;
+
+beforeAll(async () => {
+  [app, receivers.dingtalk, receivers.feishu, receivers.wecom, receivers.webhook, receivers.batch, smtp] = await Promise.all([
+    startApp({ env: { ALERTS_ALLOW_PRIVATE_TARGETS: "1", ALERTS_EVALUATE_MS: "300", PUBLIC_URL: "https://recalls.example.com" } }),
+    startRobotReceiver("dingtalk", DINGTALK_SECRET),
+    startRobotReceiver("feishu", FEISHU_SECRET),
+    startRobotReceiver("wecom", ""),
+    startRobotReceiver("webhook", WEBHOOK_SECRET),
+    startRobotReceiver("webhook", WEBHOOK_SECRET),
+    startSmtpReceiver(),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([app?.stop(), ...Object.values(receivers).map((r) => r.close()), smtp?.close()]);
+});
+
+const post = (path: string, body: unknown) =>
+  apiJson<Record<string, unknown>>(app, path, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
+
+async function createChannel(body: Record<string, unknown>): Promise<number> {
+  const res = await post("/api/admin/channels", body);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return Number(res.body.id);
+}
+
+it("sends a test message to every kind of channel, each verified by its receiver, in the channel's language", async () => {
+  const ids = {
+    dingtalk: await createChannel({
+      kind: "dingtalk",
+      name: "DingTalk",
+      language: "zh-CN",
+      url: receivers.dingtalk?.url,
+      secret: DINGTALK_SECRET,
+    }),
+    feishu: await createChannel({ kind: "feishu", name: "Feishu", language: "zh-CN", url: receivers.feishu?.url, secret: FEISHU_SECRET }),
+    wecom: await createChannel({ kind: "wecom", name: "WeCom", language: "en", url: receivers.wecom?.url }),
+    webhook: await createChannel({ kind: "webhook", name: "Webhook", url: receivers.webhook?.url, secret: WEBHOOK_SECRET }),
+    email: await createChannel({
+      kind: "email",
+      name: "Email",
+      host: "127.0.0.1",
+      port: smtp.port,
+      security: "none",
+      from: "alerts@example.com",
+      to: ["oncall@example.com", "lead@example.com"],
+    }),
+  };
+  for (const [kind, id] of Object.entries(ids)) {
+    const res = await post(`/api/admin/channels/${id}/test`, {});
+    expect(res.status, kind).toBe(200);
+    expect(res.body, kind).toMatchObject({ status: "sent", error: null });
+  }
+  for (const kind of ["dingtalk", "feishu", "wecom", "webhook"]) {
+    expect(receivers[kind]?.rejected, kind).toEqual([]);
+    expect(receivers[kind]?.accepted.length, kind).toBe(1);
+  }
+  expect(receivers.dingtalk?.accepted[0]?.json.markdown).toMatchObject({ text: expect.stringContaining("测试消息") });
+  expect(receivers.feishu?.accepted[0]?.json.content).toMatchObject({ text: expect.stringContaining("测试消息") });
+  expect(receivers.wecom?.accepted[0]?.json.markdown).toMatchObject({ content: expect.stringContaining("this channel works") });
+  expect(JSON.parse(receivers.webhook?.accepted[0]?.body ?? "{}")).toMatchObject({ type: "alert.test" });
+  expect(smtp.messages).toHaveLength(1);
+  expect(smtp.messages[0]?.to).toEqual(["oncall@example.com", "lead@example.com"]);
+  expect(smtp.messages[0]?.raw).toContain("this channel works");
+  expect(smtp.messages[0]?.raw).toMatch(/Content-Type: text\/html/i);
+
+  // A channel with the wrong signing secret is refused by the receiver, and the admin is told why.
+  const wrong = await createChannel({ kind: "dingtalk", name: "Wrong secret", url: receivers.dingtalk?.url, secret: "SECwrong" });
+  const failed = await post(`/api/admin/channels/${wrong}/test`, {});
+  expect(failed.body).toMatchObject({ status: "failed" });
+  expect(String(failed.body.error)).toContain("sign not match");
+  const log = await apiJson<{ deliveries: { status: string; error: string | null }[] }>(app, `/api/admin/channels/${wrong}`);
+  expect(log.body.deliveries.map((d) => d.status)).toEqual(["failed"]);
+
+  // Secrets are never shown again, nor stored in clear.
+  const list = await apiJson(app, "/api/admin/channels");
+  const listed = JSON.stringify(list.body);
+  for (const secret of [DINGTALK_SECRET, FEISHU_SECRET, WEBHOOK_SECRET, "access_token", "test-key", "test-hook"])
+    expect(listed).not.toContain(secret);
+  const stored = JSON.stringify(await (await appDb(app)).alertChannel.findMany());
+  for (const secret of [DINGTALK_SECRET, FEISHU_SECRET, WEBHOOK_SECRET, "test-key"]) expect(stored).not.toContain(secret);
+});
+
+it("does not follow a redirect from a channel's URL (it could point anywhere, our own network included)", async () => {
+  const { createServer } = await import("node:http");
+  const redirector = createServer((_req, res) => res.writeHead(302, { location: receivers.wecom?.url ?? "/" }).end());
+  await new Promise<void>((resolve) => redirector.listen(0, "127.0.0.1", resolve));
+  const address = redirector.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  try {
+    const before = receivers.wecom?.accepted.length;
+    const id = await createChannel({ kind: "wecom", name: "Redirects", url: `http://127.0.0.1:${port}/cgi-bin/webhook/send?key=x` });
+    const res = await post(`/api/admin/channels/${id}/test`, {});
+    expect(res.body).toMatchObject({ status: "failed", responseCode: 302 });
+    expect(String(res.body.error)).toContain("redirect, not followed");
+    expect(receivers.wecom?.accepted.length).toBe(before);
+  } finally {
+    redirector.close();
+  }
+});
+
+it("refuses a channel or rule that is not valid with a 400 naming the field", async () => {
+  const noSecret = await post("/api/admin/channels", { kind: "dingtalk", name: "x", url: receivers.dingtalk?.url });
+  expect(noSecret.status).toBe(400);
+  expect(noSecret.body).toMatchObject({ error: { code: "invalid_parameter", parameter: "secret" } });
+  const badRule = await post("/api/admin/alerts/rules", { name: "x", kind: "burst", params: { count: 0 } });
+  expect(badRule.status).toBe(400);
+  const badChannel = await post("/api/admin/alerts/rules", { name: "x", kind: "burst", channelIds: [999] });
+  expect(badChannel.body).toMatchObject({ error: { parameter: "channelIds" } });
+  expect(await (await appDb(app)).alertRule.count()).toBe(0);
+});
+
+it("retries a failing channel with backoff until it accepts, logging every attempt", async () => {
+  const channel = await createChannel({ kind: "webhook", name: "Flaky", url: receivers.webhook?.url, secret: WEBHOOK_SECRET });
+  const rule = await post("/api/admin/alerts/rules", {
+    name: "Retry burst",
+    kind: "burst",
+    params: { count: 3, windowMinutes: 10 },
+    apps: ["1400000011"],
+    channelIds: [channel],
+  });
+  expect(rule.status).toBe(201);
+  receivers.webhook?.failNext(2);
+  const before = receivers.webhook?.accepted.length ?? 0;
+  await storeTestRecalls(
+    await appDb(app),
+    [1, 2, 3].map(() => newRecall({ sdkAppId: "1400000011", fromAccount: "flaky-sender" })),
+  );
+  await eventually(
+    async () => receivers.webhook?.accepted.length ?? 0,
+    (n) => n > before,
+    30_000,
+  );
+  const event = JSON.parse(receivers.webhook?.accepted.at(-1)?.body ?? "{}");
+  expect(event).toMatchObject({
+    type: "alert.firing",
+    data: { alerts: [{ event: "firing", subject: { app: "1400000011", from: "flaky-sender" } }] },
+  });
+  const log = await apiJson<{ deliveries: { status: string; responseCode: number | null }[] }>(app, `/api/admin/channels/${channel}`);
+  expect(log.body.deliveries.map((d) => [d.status, d.responseCode]).reverse()).toEqual([
+    ["failed", 500],
+    ["failed", 500],
+    ["sent", 200],
+  ]);
+}, 60_000);
+
+it("batches alerts into one message when the channel's rate limit is reached, dropping none", async () => {
+  const channel = await createChannel({
+    kind: "webhook",
+    name: "One a minute",
+    url: receivers.batch?.url,
+    secret: WEBHOOK_SECRET,
+    ratePerMinute: 1,
+  });
+  await post("/api/admin/alerts/rules", {
+    name: "Batch burst",
+    kind: "burst",
+    params: { count: 3, windowMinutes: 10 },
+    apps: ["1400000012"],
+    channelIds: [channel],
+    cooldownMinutes: 0,
+  });
+  const db = await appDb(app);
+  const burst = (from: string) =>
+    storeTestRecalls(
+      db,
+      [1, 2, 3].map(() => newRecall({ sdkAppId: "1400000012", fromAccount: from })),
+    );
+  await burst("first");
+  await eventually(
+    async () => receivers.batch?.accepted.length ?? 0,
+    (n) => n === 1,
+    15_000,
+  );
+  await burst("second");
+  await burst("third");
+  // Both wait for the minute to pass, then go together.
+  await eventually(
+    async () => receivers.batch?.accepted.length ?? 0,
+    (n) => n >= 2,
+    90_000,
+  );
+  await new Promise((r) => setTimeout(r, 1_500));
+  expect(receivers.batch?.accepted).toHaveLength(2);
+  const second = JSON.parse(receivers.batch?.accepted[1]?.body ?? "{}") as {
+    type: string;
+    data: { alerts: { subject: { from: string } }[] };
+  };
+  expect(second.type).toBe("alert.batch");
+  expect(second.data.alerts.map((a) => a.subject.from).sort()).toEqual(["second", "third"]);
+}, 120_000);
