@@ -57,10 +57,13 @@ export async function startBenchServer(options: {
   cpuProfileDir?: string;
   /** `next start` (default) or scripts/serve.ts, the server `npm start` runs since the hardening work. */
   server?: "next-start" | "serve";
+  /** Serve this database (kept when the server stops) instead of a fresh one (dropped when it stops). */
+  database?: Config["database"];
 }): Promise<BenchServer> {
   ensureBuild();
   mkdirSync(BENCH_DIR, { recursive: true });
-  const testDb = await createTestDatabase(options.dialect);
+  const given = options.database;
+  const testDb = given ? { database: given, drop: async () => {} } : await createTestDatabase(options.dialect);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(BENCH_DIR, `${options.name}-server.log`);
