@@ -178,13 +178,26 @@ export default async function runDashboardBench(args: string[]): Promise<BenchRe
       notes.push(
         `${size.toLocaleString("en")} recalls (${dialect}) seeded with scripts/seed-bulk.ts in ${copy.seed.seedSeconds.toFixed(0)} s (${copy.seed.seededAt})`,
       );
-    const app = await startApp({ database: copy, env: { LOG_LEVEL: "error" } });
+    const app = await startApp({ database: copy, env: { LOG_LEVEL: "error", IM_SDKAPPID: "1400000000" } });
     try {
       const i = await inputs(await app.db());
       const headers = await app.cookieFor("admin");
       console.log(`\n### ${size.toLocaleString("en")} recalls, ${i.users.toLocaleString("en")} users (heaviest: ${i.heavy}), ${dialect}`);
       console.log(
         `${"group".padEnd(9)} ${"case".padEnd(36)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"max ms".padStart(7)} ${"n".padStart(4)} ${"KiB".padStart(6)}  target`,
+      );
+      // The machine's noise floor in the same run: a request that touches no database.
+      const floor = await measure(
+        app.url,
+        { group: "recalls", name: "noise floor", path: "/api/health/live" },
+        { requests, maxSeconds },
+        headers,
+      );
+      console.log(
+        `${"floor".padEnd(9)} ${"GET /api/health/live (no database)".padEnd(36)} ${fmt(floor.p50)} ${fmt(floor.p95)} ${fmt(floor.max)} ${String(floor.n).padStart(4)}`,
+      );
+      notes.push(
+        `${dialect} ${size.toLocaleString("en")}: noise floor (GET /api/health/live, no database) p50 ${floor.p50.toFixed(1)} ms, p95 ${floor.p95.toFixed(1)} ms`,
       );
       const results: Result[] = [];
       for (const c of cases(i).filter((x) => only.includes(x.group))) {

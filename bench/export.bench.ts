@@ -112,7 +112,7 @@ export default async function run(args: string[]): Promise<BenchResult> {
   const figures: Figure[] = [];
   for (const size of sizes) {
     const copy = await datasetCopy(size, dialect);
-    const app = await startApp({ database: copy, env: { LOG_LEVEL: "error" } });
+    const app = await startApp({ database: copy, env: { LOG_LEVEL: "error", IM_SDKAPPID: "1400000000" } });
     try {
       const headers = await app.headersFor("admin");
       const base = await baseline(copy.database);
