@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Config } from "@/lib/config";
 import { connectDb, type Db } from "@/lib/db/client";
 import { createTestDatabase } from "@/tests/support/databases";
-import { freePort } from "../tests/support/app";
+import { freePort, TEST_AUTH_SECRET } from "../tests/support/app";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const BENCH_DIR = path.join(ROOT, "bench", ".tmp");
@@ -82,6 +82,8 @@ export async function startBenchServer(options: {
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
         DATABASE_URL: testDb.database.url,
+        // Production refuses to start without one; the benchmarks' own, as the tests'.
+        AUTH_SECRET: TEST_AUTH_SECRET,
         PORT: String(port),
         ...options.env,
       },
