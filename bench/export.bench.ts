@@ -1,99 +1,73 @@
-// CSV export throughput and server memory, against a plain better-sqlite3 baseline in the same run.
-//
-//   npm run bench -- export [--rows 1000000]        (or: npx tsx bench/export.bench.ts --rows 100000)
-//
-// Needs a production build (`npx next build`). The database is seeded with `npm run seed` (20,000
-// users over 90 days) into bench/.tmp/dashboard-<n>-u20000-d90-s1.db, the same cached file the
-// dashboard benchmark uses, so `npm run bench` seeds each size once.
-
-import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+// CSV export throughput and server memory on the seeded data sets (bench/dataset.ts: 100k, 1M, 10M
+// recalls, SQLite or PostgreSQL), against a same-run baseline that reads the same rows in the same
+// order straight from the database (better-sqlite3 iterate(); on PostgreSQL keyset pages through pg)
+// and writes minimal CSV to /dev/null.
+import { closeSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
 import { get } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
-import { freePort } from "../tests/support/app";
+import pg from "pg";
+import type { Config } from "@/lib/config";
+import { parseFlags } from "@/scripts/cli";
+import { startApp } from "@/tests/support/app";
+import { ownFlags, parseDialect, parseSizes } from "./dashboard.bench";
+import { datasetCopy } from "./dataset";
+import { type BenchResult, type Figure, figure } from "./results";
+import { ensureBuild } from "./support";
 
-export const usage = `export [--rows <n>]
-  CSV export through the server vs better-sqlite3 iterate(); --rows (default 1000000), seeded once with npm run seed`;
-
-const USAGE = `Usage: npm run bench -- export [--rows <n>]
-
-Exports every recall through the production server (GET /api/recalls/export) and reports rows/s
-and the server's peak RSS growth during the export, next to a baseline that reads the same rows
-with better-sqlite3's iterate() and writes minimal CSV to /dev/null.
-  --rows <n>   recalls in the seeded database (default 1000000); seeded once with npm run seed into
-               bench/.tmp/dashboard-<n>-u20000-d90-s1.db (shared with the dashboard benchmark)
-Targets: >= 150,000 rows/s, <= 2.5x the baseline's time, server RSS growth <= 100 MB.`;
+export const usage = `export [--database sqlite|postgresql] [--sizes 100000,1000000,10000000]
+  CSV export (GET /api/recalls/export, every recall) through the server vs reading the same rows
+  straight from the database; rows/s (target >= 150,000), time vs baseline (<= 2.5x) and server RSS
+  growth during the export (flat: <= 100 MB) at each size.`;
 
 const TARGET_ROWS_PER_S = 150_000;
 const TARGET_RATIO = 2.5;
 const TARGET_RSS_MB = 100;
 
-function parseArgs(args: string[]) {
-  let rows = 1_000_000;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--rows") {
-      rows = Number(args[++i]);
-      if (!Number.isInteger(rows) || rows < 1) throw new Error("--rows needs a whole number >= 1");
-    } else if (a === "export") continue;
-    // The bench runner passes the same flags to every benchmark: leave other benchmarks' flags alone.
-    else if (a?.startsWith("--")) i++;
-    else throw new Error(`Unknown argument: ${a}\n\n${USAGE}`);
-  }
-  return { rows };
-}
+const COLUMNS = "received_at, event_time, sdk_app_id, from_account, to_account, msg_key, unread_msg_num, opt_platform, client_ip";
+type Row = Record<string, unknown>;
+const line = (r: Row) =>
+  `${r.received_at instanceof Date ? r.received_at.toISOString() : r.received_at},${r.event_time instanceof Date ? r.event_time.toISOString() : (r.event_time ?? "")},${r.sdk_app_id},${r.from_account},${r.to_account},${r.msg_key},${r.unread_msg_num ?? ""},${r.opt_platform ?? ""},${r.client_ip ?? ""}\r\n`;
 
-const USERS = 20_000;
-const DAYS = 90;
-
-/** `npm run seed` into a cached SQLite file; an interrupted seed is never mistaken for a finished one. */
-async function seededDatabase(rows: number): Promise<string> {
-  const dir = path.resolve("bench/.tmp");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `dashboard-${rows}-u${USERS}-d${DAYS}-s1.db`);
-  if (existsSync(file)) return file;
-  const partial = `${file}.partial`;
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(partial + suffix, { force: true });
-  console.log(`seeding ${rows.toLocaleString("en-US")} recalls with npm run seed into ${path.relative(process.cwd(), file)} (once)...`);
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "scripts/seed.ts", "--recalls", String(rows), "--users", String(USERS), "--days", String(DAYS)],
-      { env: { ...process.env, DATABASE_URL: `file:${partial}`, LOG_LEVEL: "error" }, stdio: "inherit" },
-    );
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`npm run seed exited with ${code}`))));
-  });
-  const db = new Database(partial);
-  db.pragma("wal_checkpoint(TRUNCATE)");
-  db.close();
-  renameSync(partial, file);
-  for (const suffix of ["-wal", "-shm"]) rmSync(partial + suffix, { force: true });
-  return file;
-}
-
-/** The baseline: the same rows in the same order, iterate(), minimal CSV, written to /dev/null. */
-function baseline(file: string) {
-  const db = new Database(file, { readonly: true });
+/** The baseline: the same rows in the same order, minimal CSV, written to /dev/null. */
+async function baseline(database: Config["database"]): Promise<{ rows: number; ms: number }> {
   const out = openSync("/dev/null", "w");
   const started = performance.now();
   let rows = 0;
   let buffer = "";
-  const stmt = db.prepare(`SELECT received_at, event_time, sdk_app_id, from_account, to_account, msg_key, unread_msg_num,
-    opt_platform, client_ip FROM recalls ORDER BY received_at, id`);
-  for (const r of stmt.iterate() as Iterable<Record<string, string | number | null>>) {
-    buffer += `${r.received_at},${r.event_time ?? ""},${r.sdk_app_id},${r.from_account},${r.to_account},${r.msg_key},${r.unread_msg_num ?? ""},${r.opt_platform ?? ""},${r.client_ip ?? ""}\r\n`;
+  const emit = (r: Row) => {
+    buffer += line(r);
     if (++rows % 1000 === 0) {
       writeSync(out, buffer);
       buffer = "";
     }
+  };
+  if (database.dialect === "sqlite") {
+    const db = new Database(database.file, { readonly: true });
+    for (const r of db.prepare(`SELECT ${COLUMNS} FROM recalls ORDER BY received_at, id`).iterate() as Iterable<Row>) emit(r);
+    db.close();
+  } else {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    let after: [unknown, number] | undefined;
+    for (;;) {
+      const { rows: page } = await client.query<Row & { id: number }>(
+        after
+          ? `SELECT id, ${COLUMNS} FROM recalls WHERE (received_at, id) > ($1, $2) ORDER BY received_at, id LIMIT 10000`
+          : `SELECT id, ${COLUMNS} FROM recalls ORDER BY received_at, id LIMIT 10000`,
+        after ?? [],
+      );
+      for (const r of page) emit(r);
+      const last = page.at(-1);
+      if (!last || page.length < 10000) break;
+      after = [last.received_at, last.id];
+    }
+    await client.end();
   }
   writeSync(out, buffer);
-  const ms = performance.now() - started;
   closeSync(out);
-  db.close();
-  return { rows, ms };
+  return { rows, ms: performance.now() - started };
 }
 
 /** Resident memory (kB) of a process and all its descendants: `next start` may fork its server. */
@@ -112,52 +86,11 @@ function treeRssKb(pid: number): number {
   return total;
 }
 
-async function startServer(file: string): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
-  if (!existsSync(path.resolve(".next/BUILD_ID"))) throw new Error("No production build: run `npx next build` first.");
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(
-    process.execPath,
-    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "",
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: `file:${file}`,
-        IM_SDKAPPID: "1400000001",
-        LOG_LEVEL: "error",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`next start exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error("next start did not answer within 60 s");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    proc,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once("exit", () => resolve());
-        proc.kill("SIGTERM");
-      }),
-  };
-}
-
 /** Downloads with node:http and discards the bytes: a client that costs the server's CPU share little. */
-function download(url: string): Promise<{ bytes: number; ms: number; exportId: string }> {
+function download(url: string, headers: Record<string, string>): Promise<{ bytes: number; ms: number; exportId: string }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    get(url, (res) => {
+    get(url, { headers }, (res) => {
       if (res.statusCode !== 200) reject(new Error(`export answered ${res.statusCode}`));
       let bytes = 0;
       res.on("data", (chunk: Buffer) => {
@@ -169,67 +102,80 @@ function download(url: string): Promise<{ bytes: number; ms: number; exportId: s
   });
 }
 
-/** The export log's record of an export, read from the database file. */
-function loggedEnd(file: string, exportId: string) {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare("SELECT status, row_count AS rows FROM export_log WHERE export_id = ? AND status <> 'started'").get(exportId) as
-      | { status: string; rows: number }
-      | undefined;
-  } finally {
-    db.close();
-  }
-}
-
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-const verdict = (ok: boolean) => (ok ? "meets target" : "MISSES target");
 
-export default async function run(args: string[]): Promise<void> {
-  if (args.includes("--help")) {
-    console.log(USAGE);
-    return;
-  }
-  const { rows } = parseArgs(args);
-  const file = await seededDatabase(rows);
-
-  const base = baseline(file);
-  console.log(
-    `baseline  better-sqlite3 iterate() -> /dev/null: ${fmt(base.rows)} rows in ${fmt(base.ms)} ms (${fmt((base.rows / base.ms) * 1000)} rows/s)`,
-  );
-
-  const server = await startServer(file);
-  try {
-    // Warm up (load the route's code, let the JIT compile the encoder) on about a ninth of the rows.
-    await download(`${server.url}/api/recalls/export?platform=iOS`);
-    const pid = server.proc.pid ?? 0;
-    await new Promise((r) => setTimeout(r, 500));
-    const rssBefore = treeRssKb(pid);
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => {
+export default async function run(args: string[]): Promise<BenchResult> {
+  const flags = parseFlags(ownFlags(args, ["database", "sizes"]), ["database", "sizes"]);
+  const dialect = parseDialect(flags.get("database"));
+  const sizes = parseSizes(flags.get("sizes"), [100_000, 1_000_000, 10_000_000]);
+  ensureBuild();
+  const figures: Figure[] = [];
+  for (const size of sizes) {
+    const copy = await datasetCopy(size, dialect);
+    const app = await startApp({ database: copy, env: { LOG_LEVEL: "error", IM_SDKAPPID: "1400000000" } });
+    try {
+      const headers = await app.headersFor("admin");
+      const base = await baseline(copy.database);
+      console.log(
+        `${dialect} ${fmt(size)}: baseline ${fmt(base.rows)} rows in ${fmt(base.ms)} ms (${fmt((base.rows / base.ms) * 1000)} rows/s)`,
+      );
+      // Warm up (load the route's code, let the JIT compile the encoder) on a slice of the rows.
+      await download(`${app.url}/api/recalls/export?platform=Web`, headers);
+      const pid = app.pid() ?? 0;
+      await new Promise((r) => setTimeout(r, 500));
+      const rssBefore = treeRssKb(pid);
+      let rssPeak = rssBefore;
+      const sampler = setInterval(() => {
+        rssPeak = Math.max(rssPeak, treeRssKb(pid));
+      }, 50);
+      const result = await download(`${app.url}/api/recalls/export`, headers);
+      clearInterval(sampler);
       rssPeak = Math.max(rssPeak, treeRssKb(pid));
-    }, 50);
-    const result = await download(`${server.url}/api/recalls/export`);
-    clearInterval(sampler);
-    rssPeak = Math.max(rssPeak, treeRssKb(pid));
-
-    const logged = loggedEnd(file, result.exportId);
-    if (logged?.status !== "completed" || logged.rows !== base.rows) {
-      throw new Error(`the export log says ${JSON.stringify(logged)}; the baseline read ${base.rows} rows`);
+      const db = await app.db();
+      const logged = await db.exportLog.findFirst({ where: { exportId: result.exportId, status: { not: "started" } } });
+      if (logged?.status !== "completed" || logged.rowCount !== base.rows) {
+        throw new Error(`the export log says ${logged?.status} with ${logged?.rowCount} rows; the baseline read ${base.rows} rows`);
+      }
+      const rate = (base.rows / result.ms) * 1000;
+      const growthMb = (rssPeak - rssBefore) / 1024;
+      console.log(
+        `  export ${fmt(result.bytes / 1024 / 1024)} MB: ${fmt(base.rows)} rows in ${fmt(result.ms)} ms (${fmt(rate)} rows/s), ${(result.ms / base.ms).toFixed(2)}x the baseline's time; server RSS ${fmt(rssBefore / 1024)} MB before, peak +${growthMb.toFixed(1)} MB`,
+      );
+      const common = { benchmark: "export", database: dialect, size } as const;
+      figures.push(
+        figure({
+          ...common,
+          case: "GET /api/recalls/export (all rows)",
+          metric: "rows/s",
+          unit: "rows/s",
+          value: rate,
+          baseline: { label: "direct read", value: (base.rows / base.ms) * 1000 },
+          target: { of: "value", op: ">=", limit: TARGET_ROWS_PER_S },
+        }),
+        figure({
+          ...common,
+          case: "export time vs direct read",
+          metric: "time",
+          unit: "ms",
+          value: result.ms,
+          baseline: { label: "direct read", value: base.ms },
+          target: { of: "ratio", op: "<=", limit: TARGET_RATIO },
+        }),
+        figure({
+          ...common,
+          case: "server RSS growth during export",
+          metric: "RSS growth",
+          unit: "MB",
+          value: growthMb,
+          target: { of: "value", op: "<=", limit: TARGET_RSS_MB },
+          note: `RSS before ${fmt(rssBefore / 1024)} MB`,
+        }),
+      );
+    } finally {
+      await app.stop();
     }
-    const rate = (logged.rows / result.ms) * 1000;
-    const ratio = result.ms / base.ms;
-    const growthMb = (rssPeak - rssBefore) / 1024;
-    console.log(
-      `export    GET /api/recalls/export (${fmt(result.bytes / 1024 / 1024)} MB): ${fmt(logged.rows)} rows in ${fmt(result.ms)} ms (${fmt(rate)} rows/s)`,
-    );
-    console.log(`  rows/s:            ${fmt(rate)}  (target >= ${fmt(TARGET_ROWS_PER_S)}: ${verdict(rate >= TARGET_ROWS_PER_S)})`);
-    console.log(`  time vs baseline:  ${ratio.toFixed(2)}x  (target <= ${TARGET_RATIO}x: ${verdict(ratio <= TARGET_RATIO)})`);
-    console.log(
-      `  server RSS:        ${fmt(rssBefore / 1024)} MB before, ${fmt(rssPeak / 1024)} MB peak, +${growthMb.toFixed(1)} MB  (target <= ${TARGET_RSS_MB} MB: ${verdict(growthMb <= TARGET_RSS_MB)})`,
-    );
-  } finally {
-    await server.stop();
   }
+  return { figures };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

@@ -2,7 +2,10 @@
 // (/api/bench/parse-only), one after the other on one production server, unique MsgKey per request.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import autocannon, { type AutocannonResult } from "autocannon";
+import { ownFlags } from "@/bench/dashboard.bench";
+import { type BenchResult, type Figure, figure } from "@/bench/results";
 import { BENCH_DIR, type BenchServer, median, startBenchServer } from "@/bench/support";
 import { RECALL_COMMAND } from "@/lib/im/recall-body";
 import { parseFlags, UsageError } from "@/scripts/cli";
@@ -14,6 +17,8 @@ ingest: callback route vs. parse-only baseline (same pipeline, no database), 20 
   --warmup <s>          seconds of warm-up per route before measuring (default 5)
   --rounds <n>          alternate baseline and callback n times; medians are reported (default 1)
   --database <d>        sqlite (default) or postgresql (a fresh database on TEST_POSTGRES_URL's server)
+  --instances <n>       PostgreSQL: 2 (default) also spreads the load over two instances on one
+                        database and compares with one instance, same run; 1 skips that
   --cpu-prof            write a V8 CPU profile of the server to bench/.tmp/
 `;
 
@@ -174,11 +179,9 @@ function batchStats(logFile: string, text: string) {
     : `${batches} commits, ${(recalls / batches).toFixed(1)} recalls per commit on average, largest ${max}, ${(writeMs / batches).toFixed(1)} ms per commit on average`;
 }
 
-export default async function run(args: string[]): Promise<void> {
-  const flags = parseFlags(
-    args.filter((a) => a !== "--cpu-prof"),
-    ["duration", "connections", "warmup", "database", "rounds"],
-  );
+export default async function run(args: string[]): Promise<BenchResult> {
+  const known = ["duration", "connections", "warmup", "database", "rounds", "instances"];
+  const flags = parseFlags(ownFlags(args, known, ["cpu-prof"]), known);
   const duration = positiveInt(flags, "duration", 15);
   const connections = positiveInt(flags, "connections", 20);
   const warmup = positiveInt(flags, "warmup", 5);
@@ -187,6 +190,9 @@ export default async function run(args: string[]): Promise<void> {
   if (dialect !== "sqlite" && dialect !== "postgresql")
     throw new UsageError(`--database must be sqlite or postgresql, got ${JSON.stringify(dialect)}`);
 
+  const instances = positiveInt(flags, "instances", dialect === "postgresql" ? 2 : 1);
+  if (instances > 2 || (instances === 2 && dialect !== "postgresql")) throw new UsageError("--instances 2 needs --database postgresql");
+
   const server = await startBenchServer({
     name: "ingest",
     dialect,
@@ -194,6 +200,9 @@ export default async function run(args: string[]): Promise<void> {
     cpuProfileDir: args.includes("--cpu-prof") ? BENCH_DIR : undefined,
   });
   let rows: Measured[];
+  let spread:
+    | { one: number; two: number; oneP99: number; twoP99: number; acknowledged: number; stored: number; errors: number }
+    | undefined;
   try {
     console.log(
       `ingest: next start (production build), ${dialect === "sqlite" ? "SQLite WAL, synchronous=FULL" : "PostgreSQL"}, ` +
@@ -214,6 +223,7 @@ export default async function run(args: string[]): Promise<void> {
       callbacks.push(await measure(server, "callback", CALLBACK, { amount, connections }));
     }
     rows = [combine(baselines), combine(callbacks)];
+    if (instances === 2) spread = await twoInstances(server, { amount, connections, rounds });
   } finally {
     await server.stop();
   }
@@ -246,4 +256,111 @@ export default async function run(args: string[]): Promise<void> {
     `  ratio callback/baseline ${ratio.toFixed(2)} (target >= 0.85), callback p99 ${callback.p99} ms (target <= 50), ` +
       `errors ${callback.errors + callback.non2xx}, stored ${consistent ? "==" : "!="} acknowledged: target ${met ? "MET" : "NOT met"}`,
   );
+  const conditions = [
+    { label: "0 errors", ok: clean },
+    { label: "stored == acknowledged", ok: consistent },
+  ];
+  const figures: Figure[] = [
+    figure({
+      benchmark: "ingest",
+      database: dialect,
+      case: `POST /api/im/callback, ${connections} connections`,
+      metric: "throughput",
+      unit: "req/s",
+      value: callback.reqPerSec,
+      baseline: { label: "parse-only route", value: baseline.reqPerSec },
+      target: { of: "ratio", op: ">=", limit: 0.85 },
+      conditions,
+      note: `${rounds} round(s), medians; acknowledged ${callback.acknowledged}, stored ${callback.stored}`,
+    }),
+    figure({
+      benchmark: "ingest",
+      database: dialect,
+      case: `POST /api/im/callback, ${connections} connections`,
+      metric: "p99",
+      unit: "ms",
+      value: callback.p99,
+      baseline: { label: "parse-only route", value: baseline.p99 },
+      target: { of: "value", op: "<=", limit: 50 },
+    }),
+  ];
+  if (spread) {
+    const ok = spread.errors === 0 && spread.stored === spread.acknowledged;
+    console.log(
+      `  two instances on one PostgreSQL: ${Math.round(spread.two)} req/s vs one instance ${Math.round(spread.one)} req/s (x${(spread.two / spread.one).toFixed(2)}), p99 ${spread.twoP99} vs ${spread.oneP99} ms, errors ${spread.errors}, stored ${spread.stored} of ${spread.acknowledged} acknowledged`,
+    );
+    figures.push(
+      figure({
+        benchmark: "ingest",
+        database: dialect,
+        case: `two instances, ${connections / 2} connections each (one database)`,
+        metric: "throughput",
+        unit: "req/s",
+        value: spread.two,
+        baseline: { label: "one instance", value: spread.one },
+        conditions: [
+          { label: "0 errors", ok: spread.errors === 0 },
+          { label: "stored == acknowledged", ok },
+        ],
+        note: `p99 ${spread.twoP99} ms (one instance ${spread.oneP99} ms); no target: ${os.cpus().length} CPUs shared by both instances, PostgreSQL and the load generator`,
+      }),
+    );
+  }
+  return { figures };
+}
+
+/**
+ * The same load on one instance and spread over two on one PostgreSQL database (half the connections
+ * each, started together), alternating rounds; medians. Both count towards stored == acknowledged.
+ */
+async function twoInstances(a: BenchServer, args: { amount: number; connections: number; rounds: number }) {
+  const b = await startBenchServer({
+    name: "ingest-b",
+    dialect: "postgresql",
+    database: a.database,
+    env: { ENABLE_BENCH_ROUTES: "1", LOG_LEVEL: "info", IM_SDKAPPID: APP_ID },
+  });
+  try {
+    const CALLBACK = "/api/im/callback";
+    await load(b, CALLBACK, args.connections, { duration: 3 });
+    const ones: { rate: number; p99: number }[] = [];
+    const twos: { rate: number; p99: number }[] = [];
+    let acknowledged = 0;
+    let errors = 0;
+    const before = await settledCount(a);
+    for (let round = 1; round <= args.rounds; round++) {
+      const one = await load(a, CALLBACK, args.connections, { amount: args.amount });
+      ones.push({ rate: (one.result["2xx"] + one.result.non2xx) / one.seconds, p99: one.result.latency.p99 });
+      acknowledged += one.acknowledged;
+      errors += one.result.errors + one.result.timeouts + one.result.non2xx;
+      const half = Math.max(1, args.connections / 2);
+      const started = performance.now();
+      const [x, y] = await Promise.all([
+        load(a, CALLBACK, half, { amount: args.amount / 2 }),
+        load(b, CALLBACK, half, { amount: args.amount / 2 }),
+      ]);
+      const seconds = (performance.now() - started) / 1000;
+      twos.push({
+        rate: (x.result["2xx"] + x.result.non2xx + y.result["2xx"] + y.result.non2xx) / seconds,
+        p99: Math.max(x.result.latency.p99, y.result.latency.p99),
+      });
+      acknowledged += x.acknowledged + y.acknowledged;
+      errors += x.result.errors + x.result.timeouts + x.result.non2xx + y.result.errors + y.result.timeouts + y.result.non2xx;
+      console.log(
+        `  round ${round}: one instance ${Math.round(ones.at(-1)?.rate ?? 0)} req/s, two instances ${Math.round(twos.at(-1)?.rate ?? 0)} req/s`,
+      );
+    }
+    const stored = (await settledCount(a)) - before;
+    return {
+      one: median(ones.map((o) => o.rate)),
+      two: median(twos.map((o) => o.rate)),
+      oneP99: median(ones.map((o) => o.p99)),
+      twoP99: median(twos.map((o) => o.p99)),
+      acknowledged,
+      stored,
+      errors,
+    };
+  } finally {
+    await b.stop();
+  }
 }

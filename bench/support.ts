@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Config } from "@/lib/config";
 import { connectDb, type Db } from "@/lib/db/client";
 import { createTestDatabase } from "@/tests/support/databases";
-import { freePort } from "../tests/support/app";
+import { freePort, TEST_AUTH_SECRET } from "../tests/support/app";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const BENCH_DIR = path.join(ROOT, "bench", ".tmp");
@@ -57,10 +57,13 @@ export async function startBenchServer(options: {
   cpuProfileDir?: string;
   /** `next start` (default) or scripts/serve.ts, the server `npm start` runs since the hardening work. */
   server?: "next-start" | "serve";
+  /** Serve this database (kept when the server stops) instead of a fresh one (dropped when it stops). */
+  database?: Config["database"];
 }): Promise<BenchServer> {
   ensureBuild();
   mkdirSync(BENCH_DIR, { recursive: true });
-  const testDb = await createTestDatabase(options.dialect);
+  const given = options.database;
+  const testDb = given ? { database: given, drop: async () => {} } : await createTestDatabase(options.dialect);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(BENCH_DIR, `${options.name}-server.log`);
@@ -79,6 +82,8 @@ export async function startBenchServer(options: {
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
         DATABASE_URL: testDb.database.url,
+        // Production refuses to start without one; the benchmarks' own, as the tests'.
+        AUTH_SECRET: TEST_AUTH_SECRET,
         PORT: String(port),
         ...options.env,
       },
