@@ -1,6 +1,6 @@
 import { getTranslations } from "next-intl/server";
-import { SavedViewsMenu } from "@/components/saved-views";
 import { AlertBadge } from "@/components/alert-badge";
+import { SavedViewsMenu } from "@/components/saved-views";
 import { SignOutButton } from "@/components/sign-out-button";
 import type { Principal } from "@/lib/auth/principal";
 
