@@ -14,7 +14,9 @@ import { createTestDatabase, type TestDatabase, testDialect } from "../support/d
 const T0 = Date.UTC(2026, 11, 1, 23, 0, 0);
 
 function recall(i: number, copy: boolean): NewRecall {
-  const body = Buffer.from(`{"MsgKey":"copy_${i}","Text":"h\u00e9 \u{1F600}"}\r\n`);
+  // Bytes as received, whatever they are: a NUL, a byte that is not UTF-8, and the characters an
+  // array literal escapes (PostgreSQL receives the bodies as one bytea[] parameter).
+  const body = Buffer.concat([Buffer.from(`{"MsgKey":"copy_${i}","Text":"h\u00e9 \u{1F600} \\ \\"}\r\n`), Buffer.from([0x00, 0xff, i])]);
   const forward: ForwardCopy = {
     search: `?SdkAppid=1400000001&CallbackCommand=C2C.CallbackAfterMsgWithDraw&Sign=s%2F${i}&RequestTime=1700000000`,
     body,
@@ -57,7 +59,7 @@ async function fresh(dialect: "sqlite" | "postgresql"): Promise<{ test: TestData
 
 async function outbox(db: Db) {
   const rows = await db.forwardOutbox.findMany({ orderBy: { id: "asc" } });
-  return rows.map((r) => ({ ...r, id: undefined, body: Buffer.from(r.body).toString("utf8") }));
+  return rows.map((r) => ({ ...r, id: undefined, body: Buffer.from(r.body).toString("hex") }));
 }
 
 const expected = (items: NewRecall[]) =>
@@ -66,7 +68,7 @@ const expected = (items: NewRecall[]) =>
     .map((f) => ({
       id: undefined,
       search: f.search,
-      body: Buffer.from(f.body).toString("utf8"),
+      body: Buffer.from(f.body).toString("hex"),
       contentType: f.contentType,
       clientAddress: f.clientAddress,
       receivedAtMs: BigInt(f.receivedAtMs),
