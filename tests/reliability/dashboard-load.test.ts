@@ -46,7 +46,7 @@ async function seed(database: TestDatabase, seedValue: number): Promise<void> {
       "--seed",
       String(seedValue),
       "--batch",
-      "2000",
+      "500",
     ],
     { env: { ...process.env, DATABASE_URL: database.database.url, IM_SDKAPPID: TEST_APP_ID }, stdio: ["ignore", "pipe", "pipe"] },
   );
