@@ -78,10 +78,10 @@ export function RecallsTable({ items, caption, freshIds }: { items: RecallItem[]
               className={`border-t border-slate-100 dark:border-slate-800 ${freshIds?.has(r.id) ? freshRow : "bg-white dark:bg-slate-900"} ${selected === i ? selectedRow : ""}`}
             >
               <td className={td}>
-                {/* The accessible name holds the visible time (WCAG 2.5.3), after what the link opens. */}
+                {/* The accessible name starts with the visible time (WCAG 2.5.3), then says which recall it opens. */}
                 <Link href={`/recalls/${r.id}`} className={link}>
-                  <span className="sr-only">{t("recallLink", { id: r.id })} </span>
                   <Timestamp value={r.receivedAt} />
+                  <span className="sr-only">{t("recallLink", { id: r.id })}</span>
                 </Link>
               </td>
               <td className={td}>
@@ -150,8 +150,8 @@ function RecallCards({
             <dt>{t("received")}</dt>
             <dd>
               <Link href={`/recalls/${r.id}`} className={link}>
-                <span className="sr-only">{t("recallLink", { id: r.id })} </span>
                 <Timestamp value={r.receivedAt} />
+                <span className="sr-only">{t("recallLink", { id: r.id })}</span>
               </Link>
             </dd>
             <dt>{t("platform")}</dt>

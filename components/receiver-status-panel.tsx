@@ -1,5 +1,6 @@
 import { useFormatter, useTranslations } from "next-intl";
 import { CallbackUrl } from "@/components/callback-url";
+import { ScrollBox } from "@/components/scroll-box";
 import { UserText } from "@/components/user-id";
 import type { ShownUrl } from "@/lib/http/public-url";
 import type { ReceiverStatus } from "@/lib/receiver-status";
@@ -43,50 +44,52 @@ export function ReceiverStatusPanel({ status, callbackUrl }: { status: ReceiverS
         </dd>
       </dl>
       {status.commands.length > 0 ? (
-        <table className="mt-4 w-full text-left text-sm">
-          <caption className="sr-only">{t("caption")}</caption>
-          <thead className="text-slate-500 dark:text-slate-400">
-            <tr>
-              <th scope="col" className="py-1 pr-4 font-medium">
-                {t("app")}
-              </th>
-              <th scope="col" className="py-1 pr-4 font-medium">
-                {t("command")}
-              </th>
-              <th scope="col" className="py-1 pr-4 text-right font-medium">
-                {t("callbacks")}
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                {t("lastReceived")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {status.commands.map((c) => (
-              <tr key={`${c.sdkAppId}/${c.command}`} className="border-t border-slate-100 dark:border-slate-800">
-                <td className="py-1 pr-4 font-mono">
-                  <UserText value={c.sdkAppId} />
-                </td>
-                <td className="py-1 pr-4 font-mono">
-                  <UserText value={c.command} />
-                </td>
-                <td className="py-1 pr-4 text-right tabular-nums">{format.number(c.count)}</td>
-                <td className="py-1">
-                  <Time at={c.lastReceivedAt} />
-                </td>
+        <ScrollBox label={t("caption")}>
+          <table className="mt-4 w-full text-left text-sm">
+            <caption className="sr-only">{t("caption")}</caption>
+            <thead className="text-slate-500 dark:text-slate-400">
+              <tr>
+                <th scope="col" className="py-1 pr-4 font-medium">
+                  {t("app")}
+                </th>
+                <th scope="col" className="py-1 pr-4 font-medium">
+                  {t("command")}
+                </th>
+                <th scope="col" className="py-1 pr-4 text-right font-medium">
+                  {t("callbacks")}
+                </th>
+                <th scope="col" className="py-1 font-medium">
+                  {t("lastReceived")}
+                </th>
               </tr>
-            ))}
-            {status.otherCommands ? (
-              <tr className="border-t border-slate-100 text-slate-500 dark:border-slate-800 dark:text-slate-400">
-                <td className="py-1 pr-4" colSpan={2}>
-                  {t("otherCommands", { count: status.otherCommands.commands })}
-                </td>
-                <td className="py-1 pr-4 text-right tabular-nums">{format.number(status.otherCommands.count)}</td>
-                <td className="py-1" />
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {status.commands.map((c) => (
+                <tr key={`${c.sdkAppId}/${c.command}`} className="border-t border-slate-100 dark:border-slate-800">
+                  <td className="py-1 pr-4 font-mono">
+                    <UserText value={c.sdkAppId} />
+                  </td>
+                  <td className="py-1 pr-4 font-mono">
+                    <UserText value={c.command} />
+                  </td>
+                  <td className="py-1 pr-4 text-right tabular-nums">{format.number(c.count)}</td>
+                  <td className="py-1">
+                    <Time at={c.lastReceivedAt} />
+                  </td>
+                </tr>
+              ))}
+              {status.otherCommands ? (
+                <tr className="border-t border-slate-100 text-slate-500 dark:border-slate-800 dark:text-slate-400">
+                  <td className="py-1 pr-4" colSpan={2}>
+                    {t("otherCommands", { count: status.otherCommands.commands })}
+                  </td>
+                  <td className="py-1 pr-4 text-right tabular-nums">{format.number(status.otherCommands.count)}</td>
+                  <td className="py-1" />
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </ScrollBox>
       ) : (
         <p className="mt-4 text-slate-500 dark:text-slate-400">{t("noneYet")}</p>
       )}

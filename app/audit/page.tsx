@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { inputClass as input } from "@/components/form-styles";
+import { ScrollBox } from "@/components/scroll-box";
 import { ACCESS_ACTIONS, ACTION_TEXT, type AccessAction, accessLogQuerySchema, listAccessLog } from "@/lib/audit/access-log";
 import { pathWithQuery } from "@/lib/auth/next-path";
 import { requireStaffPage } from "@/lib/auth/page-guard";
@@ -78,44 +79,46 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       ) : page && page.items.length === 0 ? (
         <p className="text-slate-600 dark:text-slate-400">{t("empty")}</p>
       ) : (
-        <table className="w-full text-left text-sm" aria-label={t("tableLabel")}>
-          <thead>
-            <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th className="py-2">{t("cols.time")}</th>
-              <th>{t("cols.action")}</th>
-              <th>{t("cols.actor")}</th>
-              <th>{t("cols.subject")}</th>
-              <th>{t("cols.target")}</th>
-              <th>{t("cols.address")}</th>
-              <th>{t("cols.via")}</th>
-              <th>{t("cols.detail")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page?.items.map((e) => (
-              <tr key={e.id} data-action={e.action} className="border-b border-slate-100 align-top dark:border-slate-800">
-                <td className="whitespace-nowrap py-1 font-mono text-xs">
-                  <time dateTime={e.at}>{e.at.replace("T", " ").replace("Z", "")}</time>
-                </td>
-                <td>{actionText(e.action)}</td>
-                <td className="font-mono text-xs">{e.actorEmail ?? "—"}</td>
-                <td className="font-mono text-xs">{e.subjectEmail ?? "—"}</td>
-                <td className="break-all font-mono text-xs">
-                  {e.exportId ? (
-                    <Link href="/exports" className="underline" title={t("exportTitle", { id: e.exportId })}>
-                      {e.target ?? e.exportId}
-                    </Link>
-                  ) : (
-                    (e.target ?? "—")
-                  )}
-                </td>
-                <td className="font-mono text-xs">{e.address}</td>
-                <td className="font-mono text-xs">{e.via ?? "—"}</td>
-                <td className="break-all font-mono text-xs">{e.detail ?? ""}</td>
+        <ScrollBox label={t("tableLabel")}>
+          <table className="w-full text-left text-sm" aria-label={t("tableLabel")}>
+            <thead>
+              <tr className="border-b border-slate-200 dark:border-slate-800">
+                <th className="py-2">{t("cols.time")}</th>
+                <th>{t("cols.action")}</th>
+                <th>{t("cols.actor")}</th>
+                <th>{t("cols.subject")}</th>
+                <th>{t("cols.target")}</th>
+                <th>{t("cols.address")}</th>
+                <th>{t("cols.via")}</th>
+                <th>{t("cols.detail")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {page?.items.map((e) => (
+                <tr key={e.id} data-action={e.action} className="border-b border-slate-100 align-top dark:border-slate-800">
+                  <td className="whitespace-nowrap py-1 font-mono text-xs">
+                    <time dateTime={e.at}>{e.at.replace("T", " ").replace("Z", "")}</time>
+                  </td>
+                  <td>{actionText(e.action)}</td>
+                  <td className="font-mono text-xs">{e.actorEmail ?? "—"}</td>
+                  <td className="font-mono text-xs">{e.subjectEmail ?? "—"}</td>
+                  <td className="break-all font-mono text-xs">
+                    {e.exportId ? (
+                      <Link href="/exports" className="underline" title={t("exportTitle", { id: e.exportId })}>
+                        {e.target ?? e.exportId}
+                      </Link>
+                    ) : (
+                      (e.target ?? "—")
+                    )}
+                  </td>
+                  <td className="font-mono text-xs">{e.address}</td>
+                  <td className="font-mono text-xs">{e.via ?? "—"}</td>
+                  <td className="break-all font-mono text-xs">{e.detail ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
       )}
       {page?.nextCursor ? (
         <Link href={`/audit?${filterQuery ? `${filterQuery}&` : ""}cursor=${page.nextCursor}`} className="underline">

@@ -7,24 +7,28 @@ import { LOCALES } from "@/lib/i18n/locales";
 import { flattenKeys, MESSAGES_DIR, namespaceFiles, readMessages } from "@/lib/i18n/messages";
 
 /**
- * The argument names of an ICU message (`{count}`, `{bucket, select, …}`), at any depth, but not
- * the text of plural/select branches: a `{` opened at even nesting depth starts an argument, one at
- * odd depth starts a branch's text.
+ * The arguments of an ICU message (`{count}`, `{bucket, select, …}`), at any depth, but not the text
+ * of plural/select branches: a `{` opened at even nesting depth starts an argument, one at odd depth
+ * starts a branch's text. `plural` marks an argument used only to choose a plural form.
  */
-function argumentNames(message: string): string[] {
+function argumentsOf(message: string): { names: string[]; plural: string[] } {
   const names = new Set<string>();
+  const plural = new Set<string>();
   let depth = 0;
   for (let i = 0; i < message.length; i++) {
     const c = message[i];
     if (c === "{") {
       if (depth % 2 === 0) {
-        const name = /^\s*([A-Za-z_]\w*)/.exec(message.slice(i + 1))?.[1];
-        if (name) names.add(name);
+        const m = /^\s*([A-Za-z_]\w*)\s*(,\s*plural\b)?/.exec(message.slice(i + 1));
+        if (m?.[1]) {
+          names.add(m[1]);
+          if (m[2]) plural.add(m[1]);
+        }
       }
       depth++;
     } else if (c === "}") depth--;
   }
-  return [...names].sort();
+  return { names: [...names].sort(), plural: [...plural] };
 }
 
 function leaf(tree: unknown, key: string): unknown {
@@ -67,8 +71,21 @@ describe("message files", () => {
     for (const key of flattenKeys(all.en?.[ns])) {
       const messages = LOCALES.map((l) => leaf(all[l]?.[ns], key));
       for (const m of messages) expect(typeof m === "string" && m.trim() !== "", `${ns}.${key}`).toBe(true);
-      const [first, ...rest] = messages.map((m) => argumentNames(String(m)));
-      for (const other of rest) expect(other, `${ns}.${key}`).toEqual(first);
+      const [english, ...others] = messages.map((m) => argumentsOf(String(m)));
+      if (!english) continue;
+      for (const other of others) {
+        // No argument the code does not pass; every argument English shows is shown too. Only an
+        // argument that picks English's plural form may go unused (Chinese has no plural forms).
+        expect(
+          other.names.filter((n) => !english.names.includes(n)),
+          `${ns}.${key}: unknown arguments`,
+        ).toEqual([]);
+        const required = english.names.filter((n) => !english.plural.includes(n));
+        expect(
+          required.filter((n) => !other.names.includes(n)),
+          `${ns}.${key}: missing arguments`,
+        ).toEqual([]);
+      }
     }
   });
 

@@ -39,9 +39,9 @@ for (const locale of ["en", "zh-CN"] as const) {
       await page.goto(app.url + p.url());
       await p.ready(page);
       await hydrated(page);
-      await expectNoSidewaysScroll(page, p.path);
       const name = p.path.replace(/[^a-z]+/g, "-").replace(/^-|-$/g, "") || "overview";
       await page.screenshot({ path: info.outputPath(`phone-${locale}-${name}.png`), fullPage: true });
+      await expectNoSidewaysScroll(page, p.path);
     }
 
     await page.goto(`${app.url}/recalls`);

@@ -2,6 +2,7 @@
 import { useTranslations } from "next-intl";
 import { ActionMessage, useAdminAction } from "@/components/admin-action";
 import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
+import { ScrollBox } from "@/components/scroll-box";
 import { Timestamp } from "@/components/timestamp";
 import { sendJson } from "@/lib/client/api";
 import type { HoldItem } from "@/lib/recalls/legal-holds";
@@ -41,40 +42,42 @@ export function HoldsAdmin({ holds }: { holds: HoldItem[] }) {
       {holds.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">{t("empty")}</p>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th className="py-2">{t("cols.userId")}</th>
-              <th>{t("cols.reason")}</th>
-              <th>{t("cols.placed")}</th>
-              <th>{t("cols.status")}</th>
-              <th>{t("cols.actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {holds.map((h) => (
-              <tr key={h.id} data-hold-user={h.userId} className="border-b border-slate-100 align-top dark:border-slate-800">
-                <td className="py-2 font-mono">{h.userId}</td>
-                <td>{h.reason}</td>
-                <td>{t.rich("placedBy", { at: () => <Timestamp value={h.placedAt} />, by: h.placedBy })}</td>
-                <td>
-                  {h.liftedAt ? t.rich("liftedBy", { at: () => <Timestamp value={h.liftedAt} />, by: h.liftedBy ?? "" }) : t("active")}
-                </td>
-                <td>
-                  {h.liftedAt ? null : (
-                    <button
-                      type="button"
-                      className={button}
-                      onClick={() => run(() => sendJson(`/api/admin/holds/${h.id}`, "DELETE"), t("liftedMessage", { user: h.userId }))}
-                    >
-                      {t("lift", { user: h.userId })}
-                    </button>
-                  )}
-                </td>
+        <ScrollBox label={t("title")}>
+          <table className="w-full text-left text-sm">
+            <thead>
+              <tr className="border-b border-slate-200 dark:border-slate-800">
+                <th className="py-2">{t("cols.userId")}</th>
+                <th>{t("cols.reason")}</th>
+                <th>{t("cols.placed")}</th>
+                <th>{t("cols.status")}</th>
+                <th>{t("cols.actions")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {holds.map((h) => (
+                <tr key={h.id} data-hold-user={h.userId} className="border-b border-slate-100 align-top dark:border-slate-800">
+                  <td className="py-2 font-mono">{h.userId}</td>
+                  <td>{h.reason}</td>
+                  <td>{t.rich("placedBy", { at: () => <Timestamp value={h.placedAt} />, by: h.placedBy })}</td>
+                  <td>
+                    {h.liftedAt ? t.rich("liftedBy", { at: () => <Timestamp value={h.liftedAt} />, by: h.liftedBy ?? "" }) : t("active")}
+                  </td>
+                  <td>
+                    {h.liftedAt ? null : (
+                      <button
+                        type="button"
+                        className={button}
+                        onClick={() => run(() => sendJson(`/api/admin/holds/${h.id}`, "DELETE"), t("liftedMessage", { user: h.userId }))}
+                      >
+                        {t("lift", { user: h.userId })}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
       )}
     </div>
   );

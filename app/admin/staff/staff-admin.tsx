@@ -2,6 +2,7 @@
 import { useTranslations } from "next-intl";
 import { ActionMessage, useAdminAction } from "@/components/admin-action";
 import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
+import { ScrollBox } from "@/components/scroll-box";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import type { StaffListItem } from "@/lib/auth/staff";
 import { sendJson } from "@/lib/client/api";
@@ -33,90 +34,94 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
   return (
     <div className="space-y-6">
       <ActionMessage message={message} />
-      <table className="w-full text-left text-sm">
-        <thead>
-          <tr className="border-b border-slate-200 dark:border-slate-800">
-            <th className="py-2">{t("cols.email")}</th>
-            <th>{t("cols.name")}</th>
-            <th>{t("cols.role")}</th>
-            <th>{t("cols.status")}</th>
-            <th>{t("cols.sessions")}</th>
-            <th>{t("cols.actions")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {staff.map((s) => (
-            <tr key={s.id} data-staff-email={s.email} className="border-b border-slate-100 align-top dark:border-slate-800">
-              <td className="py-2 font-mono">
-                {s.email}
-                {s.id === selfId ? ` ${t("you")}` : ""}
-              </td>
-              <td>
-                <bdi>{s.name}</bdi>
-              </td>
-              <td>
-                <label className="sr-only" htmlFor={`role-${s.id}`}>
-                  {t("roleOf", { email: s.email })}
-                </label>
-                <select
-                  id={`role-${s.id}`}
-                  className={input}
-                  value={s.role}
-                  onChange={(e) =>
-                    run(
-                      () => sendJson(`/api/admin/staff/${s.id}`, "PATCH", { role: e.target.value as Role }),
-                      t("roleChanged", { email: s.email, role: tr(e.target.value as Role) }),
-                    )
-                  }
-                >
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {tr(r)}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>{s.disabled ? t("disabled") : t("active")}</td>
-              <td className="tabular-nums">{s.activeSessions}</td>
-              <td className="space-x-2 space-y-1">
-                <button
-                  type="button"
-                  className={button}
-                  onClick={() =>
-                    run(
-                      () => sendJson(`/api/admin/staff/${s.id}`, "PATCH", { disabled: !s.disabled }),
-                      s.disabled ? t("enabledMessage", { email: s.email }) : t("disabledMessage", { email: s.email }),
-                    )
-                  }
-                >
-                  {s.disabled ? t("enable", { email: s.email }) : t("disable", { email: s.email })}
-                </button>
-                <button
-                  type="button"
-                  className={button}
-                  onClick={() => run(() => sendJson(`/api/admin/staff/${s.id}/sessions`, "DELETE"), t("sessionsEnded", { email: s.email }))}
-                >
-                  {t("endSessions", { email: s.email })}
-                </button>
-                <button
-                  type="button"
-                  className={button}
-                  onClick={() => {
-                    const password = window.prompt(t("passwordPrompt", { email: s.email }));
-                    if (password)
-                      void run(
-                        () => sendJson(`/api/admin/staff/${s.id}/password`, "POST", { password }),
-                        t("passwordSet", { email: s.email }),
-                      );
-                  }}
-                >
-                  {t("resetPassword", { email: s.email })}
-                </button>
-              </td>
+      <ScrollBox label={t("title")}>
+        <table className="w-full text-left text-sm">
+          <thead>
+            <tr className="border-b border-slate-200 dark:border-slate-800">
+              <th className="py-2">{t("cols.email")}</th>
+              <th>{t("cols.name")}</th>
+              <th>{t("cols.role")}</th>
+              <th>{t("cols.status")}</th>
+              <th>{t("cols.sessions")}</th>
+              <th>{t("cols.actions")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {staff.map((s) => (
+              <tr key={s.id} data-staff-email={s.email} className="border-b border-slate-100 align-top dark:border-slate-800">
+                <td className="py-2 font-mono">
+                  {s.email}
+                  {s.id === selfId ? ` ${t("you")}` : ""}
+                </td>
+                <td>
+                  <bdi>{s.name}</bdi>
+                </td>
+                <td>
+                  <label className="sr-only" htmlFor={`role-${s.id}`}>
+                    {t("roleOf", { email: s.email })}
+                  </label>
+                  <select
+                    id={`role-${s.id}`}
+                    className={input}
+                    value={s.role}
+                    onChange={(e) =>
+                      run(
+                        () => sendJson(`/api/admin/staff/${s.id}`, "PATCH", { role: e.target.value as Role }),
+                        t("roleChanged", { email: s.email, role: tr(e.target.value as Role) }),
+                      )
+                    }
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {tr(r)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>{s.disabled ? t("disabled") : t("active")}</td>
+                <td className="tabular-nums">{s.activeSessions}</td>
+                <td className="space-x-2 space-y-1">
+                  <button
+                    type="button"
+                    className={button}
+                    onClick={() =>
+                      run(
+                        () => sendJson(`/api/admin/staff/${s.id}`, "PATCH", { disabled: !s.disabled }),
+                        s.disabled ? t("enabledMessage", { email: s.email }) : t("disabledMessage", { email: s.email }),
+                      )
+                    }
+                  >
+                    {s.disabled ? t("enable", { email: s.email }) : t("disable", { email: s.email })}
+                  </button>
+                  <button
+                    type="button"
+                    className={button}
+                    onClick={() =>
+                      run(() => sendJson(`/api/admin/staff/${s.id}/sessions`, "DELETE"), t("sessionsEnded", { email: s.email }))
+                    }
+                  >
+                    {t("endSessions", { email: s.email })}
+                  </button>
+                  <button
+                    type="button"
+                    className={button}
+                    onClick={() => {
+                      const password = window.prompt(t("passwordPrompt", { email: s.email }));
+                      if (password)
+                        void run(
+                          () => sendJson(`/api/admin/staff/${s.id}/password`, "POST", { password }),
+                          t("passwordSet", { email: s.email }),
+                        );
+                    }}
+                  >
+                    {t("resetPassword", { email: s.email })}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollBox>
 
       <form
         onSubmit={create}

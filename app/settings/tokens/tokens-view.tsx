@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
+import { ScrollBox } from "@/components/scroll-box";
 import { useErrorText } from "@/components/states";
 import type { CreatedToken, TokenListItem } from "@/lib/auth/api-tokens";
 import { ROLES, type Role, roleAtLeast } from "@/lib/auth/roles";
@@ -90,45 +91,47 @@ export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem
       {tokens.length === 0 ? (
         <p className="text-slate-600 dark:text-slate-400">{t("empty")}</p>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th className="py-2">{t("cols.name")}</th>
-              <th>{t("cols.prefix")}</th>
-              <th>{t("cols.role")}</th>
-              <th>{t("cols.created")}</th>
-              <th>{t("cols.expires")}</th>
-              <th>{t("cols.lastUsed")}</th>
-              <th>{t("cols.status")}</th>
-              <th>
-                <span className="sr-only">{t("cols.actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.map((k) => {
-              const status = k.revokedAt ? "revoked" : new Date(k.expiresAt) <= new Date() ? "expired" : "active";
-              return (
-                <tr key={k.id} data-token-prefix={k.prefix} className="border-b border-slate-100 dark:border-slate-800">
-                  <td className="py-2">{k.name}</td>
-                  <td className="font-mono">{k.prefix}…</td>
-                  <td>{tr(k.role)}</td>
-                  <td>{when(k.createdAt)}</td>
-                  <td>{when(k.expiresAt)}</td>
-                  <td>{when(k.lastUsedAt)}</td>
-                  <td>{t(`status.${status}`)}</td>
-                  <td>
-                    {status === "active" ? (
-                      <button type="button" className={button} onClick={() => revoke(k.id)}>
-                        {t("revoke", { name: k.name })}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ScrollBox label={t("title")}>
+          <table className="w-full text-left text-sm">
+            <thead>
+              <tr className="border-b border-slate-200 dark:border-slate-800">
+                <th className="py-2">{t("cols.name")}</th>
+                <th>{t("cols.prefix")}</th>
+                <th>{t("cols.role")}</th>
+                <th>{t("cols.created")}</th>
+                <th>{t("cols.expires")}</th>
+                <th>{t("cols.lastUsed")}</th>
+                <th>{t("cols.status")}</th>
+                <th>
+                  <span className="sr-only">{t("cols.actions")}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((k) => {
+                const status = k.revokedAt ? "revoked" : new Date(k.expiresAt) <= new Date() ? "expired" : "active";
+                return (
+                  <tr key={k.id} data-token-prefix={k.prefix} className="border-b border-slate-100 dark:border-slate-800">
+                    <td className="py-2">{k.name}</td>
+                    <td className="font-mono">{k.prefix}…</td>
+                    <td>{tr(k.role)}</td>
+                    <td>{when(k.createdAt)}</td>
+                    <td>{when(k.expiresAt)}</td>
+                    <td>{when(k.lastUsedAt)}</td>
+                    <td>{t(`status.${status}`)}</td>
+                    <td>
+                      {status === "active" ? (
+                        <button type="button" className={button} onClick={() => revoke(k.id)}>
+                          {t("revoke", { name: k.name })}
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </ScrollBox>
       )}
     </div>
   );
