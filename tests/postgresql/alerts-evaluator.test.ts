@@ -94,5 +94,13 @@ it("notifies each alert once with two instances, and once more after the evaluat
   await new Promise((r) => setTimeout(r, 2_000));
   expect(events().sort()).toEqual(["firing:first", "firing:second", "resolved:first"]);
   expect(await db.alert.count()).toBe(2);
-  expect(await db.alertNotification.count({ where: { status: "sent" } })).toBe(3);
-}, 90_000);
+  // Recorded as sent (the survivor's first deliveries can take a while on a loaded machine), and still no repeat.
+  expect(
+    await eventually(
+      () => db.alertNotification.count({ where: { status: "sent" } }),
+      (n) => n === 3,
+      30_000,
+    ),
+  ).toBe(3);
+  expect(events().sort()).toEqual(["firing:first", "firing:second", "resolved:first"]);
+}, 150_000);
