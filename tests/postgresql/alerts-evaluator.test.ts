@@ -19,11 +19,10 @@ let hook: Receiver;
 beforeAll(async () => {
   shared = await createTestDatabase("postgresql");
   const borrowed = { database: shared.database, drop: async () => {} };
-  [a, b, hook] = await Promise.all([
-    startApp({ database: borrowed, env: ENV }),
-    startApp({ database: borrowed, env: ENV }),
-    startRobotReceiver("webhook", SECRET),
-  ]);
+  // One after the other: two cold starts at once can exceed the start-up wait on a loaded machine.
+  a = await startApp({ database: borrowed, env: ENV });
+  b = await startApp({ database: borrowed, env: ENV });
+  hook = await startRobotReceiver("webhook", SECRET);
 });
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop(), hook?.close()]);
