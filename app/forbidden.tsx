@@ -1,13 +1,16 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 
 /** Rendered with HTTP 403 when a signed-in member of staff opens a page above their role. */
 export default function Forbidden() {
+  const t = useTranslations("errors");
   return (
     <div className="space-y-3 py-8">
-      <h1 className="text-2xl font-semibold">Not allowed</h1>
-      <p>Your role does not include this page. Ask an admin if you need it.</p>
+      <title>{t("forbiddenTitle")}</title>
+      <h1 className="text-2xl font-semibold">{t("forbiddenTitle")}</h1>
+      <p>{t("forbiddenBody")}</p>
       <Link href="/" className="underline">
-        Back to the overview
+        {t("backToOverview")}
       </Link>
     </div>
   );

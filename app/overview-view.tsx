@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { useEffect, useState } from "react";
 import useSWR from "swr";
@@ -16,13 +17,15 @@ import type { Overview } from "@/lib/overview";
 // The overview is an at-a-glance page left open on a wall: refresh it by itself.
 const REFRESH_MS = 10_000;
 
-function duration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
+type T = ReturnType<typeof useTranslations<"overview">>;
+
+function duration(t: T, seconds: number): string {
+  if (seconds < 60) return t("duration.seconds", { s: seconds });
   const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m} min ${seconds % 60} s`;
+  if (m < 60) return t("duration.minutes", { m, s: seconds % 60 });
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ${m % 60} min`;
-  return `${Math.floor(h / 24)} days ${h % 24} h`;
+  if (h < 48) return t("duration.hours", { h, m: m % 60 });
+  return t("duration.days", { d: Math.floor(h / 24), h: h % 24 });
 }
 
 /** Seconds since `iso`, ticking every second between refreshes. */
@@ -36,6 +39,7 @@ function useSecondsSince(iso: string | null): number | null {
 }
 
 export function OverviewView() {
+  const t = useTranslations("overview");
   const [{ since, until }] = useQueryStates(overviewParams);
   const { data, error, mutate } = useSWR<Overview>(`/api/overview${queryString({ since, until })}`, fetchJson, {
     refreshInterval: REFRESH_MS,
@@ -44,17 +48,22 @@ export function OverviewView() {
 
   return (
     <div className="space-y-5">
-      <section aria-label="Time range" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+      <section
+        aria-label={t("timeRange")}
+        className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+      >
         <TimeRangePicker defaultPreset="24 h" />
       </section>
       {error && !data ? <ErrorState error={error} onRetry={() => void mutate()} /> : null}
-      {!data && !error ? <LoadingState label="Loading the overview…" /> : null}
+      {!data && !error ? <LoadingState label={t("loading")} /> : null}
       {data ? <OverviewPanels data={data} /> : null}
     </div>
   );
 }
 
 function OverviewPanels({ data }: { data: Overview }) {
+  const t = useTranslations("overview");
+  const format = useFormatter();
   const seconds = useSecondsSince(data.callbacks.lastCallbackAt);
   const silent = seconds === null || seconds > data.callbacks.silenceWarningMinutes * 60;
   const link = "focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400";
@@ -74,9 +83,11 @@ function OverviewPanels({ data }: { data: Overview }) {
           }`}
         >
           <h2 id="callbacks-heading" className="text-sm font-medium opacity-80">
-            Last callback
+            {t("lastCallback")}
           </h2>
-          <p className="mt-1 text-2xl font-semibold tabular-nums">{seconds === null ? "never" : `${duration(seconds)} ago`}</p>
+          <p className="mt-1 text-2xl font-semibold tabular-nums">
+            {seconds === null ? t("never") : t("ago", { duration: duration(t, seconds) })}
+          </p>
           {data.callbacks.lastCallbackAt ? (
             <p className="text-sm opacity-80">
               <Timestamp value={data.callbacks.lastCallbackAt} />
@@ -84,9 +95,9 @@ function OverviewPanels({ data }: { data: Overview }) {
           ) : null}
           {silent ? (
             <p role="alert" className="mt-2 text-sm font-medium">
-              {seconds === null
-                ? "IM has not called the callback URL yet. Check the callback configuration in the IM console."
-                : `No callback for more than ${data.callbacks.silenceWarningMinutes} minutes. Check that the callback is still enabled in the IM console and that this server is reachable.`}
+              {/* Words, not only the amber colour, say that something is wrong. */}
+              <span className="sr-only">{t("warning")}: </span>
+              {seconds === null ? t("neverCalled") : t("silent", { minutes: data.callbacks.silenceWarningMinutes })}
             </p>
           ) : null}
         </section>
@@ -95,13 +106,13 @@ function OverviewPanels({ data }: { data: Overview }) {
           className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
         >
           <h2 id="total-heading" className="text-sm font-medium text-slate-500 dark:text-slate-400">
-            Recalls in range
+            {t("recallsInRange")}
           </h2>
           <p className="mt-1 text-2xl font-semibold tabular-nums" data-testid="total-recalls">
-            {data.totalRecalls.toLocaleString("en-US")}
+            {format.number(data.totalRecalls)}
           </p>
           <p className="text-sm text-slate-500 dark:text-slate-400">
-            <Timestamp value={data.since} /> to <Timestamp value={data.until} />
+            {t.rich("range", { since: () => <Timestamp value={data.since} />, until: () => <Timestamp value={data.until} /> })}
           </p>
         </section>
         <section
@@ -109,10 +120,10 @@ function OverviewPanels({ data }: { data: Overview }) {
           className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
         >
           <h2 id="platform-heading" className="text-sm font-medium text-slate-500 dark:text-slate-400">
-            Platform split
+            {t("platformSplit")}
           </h2>
           {data.platforms.length === 0 ? (
-            <EmptyState>No recalls in this range.</EmptyState>
+            <EmptyState>{t("empty")}</EmptyState>
           ) : (
             <ul className="mt-2 space-y-1.5 text-sm" data-testid="platform-split">
               {data.platforms.map((p) => {
@@ -120,9 +131,10 @@ function OverviewPanels({ data }: { data: Overview }) {
                 return (
                   <li key={p.platform ?? ""}>
                     <div className="flex justify-between gap-2">
-                      <span>{p.platform === null ? "not reported" : <UserText value={p.platform} />}</span>
+                      <span>{p.platform === null ? t("platformNotReported") : <UserText value={p.platform} />}</span>
                       <span className="tabular-nums">
-                        {p.recalls.toLocaleString("en-US")} ({share.toFixed(share < 10 ? 1 : 0)}%)
+                        {format.number(p.recalls)} (
+                        {format.number(share / 100, { style: "percent", maximumFractionDigits: share < 10 ? 1 : 0 })})
                       </span>
                     </div>
                     <div aria-hidden="true" className="h-1.5 rounded bg-slate-100 dark:bg-slate-800">
@@ -136,15 +148,15 @@ function OverviewPanels({ data }: { data: Overview }) {
         </section>
       </div>
 
-      <Panel title={`Recalls per ${data.bucket}`} id="over-time-heading">
+      <Panel title={t("recallsPer", { bucket: data.bucket })} id="over-time-heading">
         {data.totalRecalls === 0 ? (
-          <EmptyState>No recalls in this range.</EmptyState>
+          <EmptyState>{t("empty")}</EmptyState>
         ) : (
           <RecallBarsChart
             data={data.recallsOverTime}
-            series={[{ key: "recalls", name: "Recalls" }]}
+            series={[{ key: "recalls", name: t("recallsSeries") }]}
             unit={data.bucket}
-            caption={`Recalls per ${data.bucket} (UTC ${data.bucket === "day" ? "days" : "hours"})`}
+            caption={t("recallsPerCaption", { bucket: data.bucket })}
             testId="recalls-over-time"
           />
         )}
@@ -153,13 +165,13 @@ function OverviewPanels({ data }: { data: Overview }) {
       <div className="grid grid-cols-1 gap-5 md:grid-cols-2">
         {(
           [
-            ["Top senders", "senders-heading", data.topSenders, "recalled by them"],
-            ["Top recipients", "recipients-heading", data.topRecipients, "recalled to them"],
+            [t("topSenders"), "senders-heading", data.topSenders, "byThem"],
+            [t("topRecipients"), "recipients-heading", data.topRecipients, "toThem"],
           ] as const
         ).map(([title, id, users, what]) => (
           <Panel key={id} title={title} id={id}>
             {users.length === 0 ? (
-              <EmptyState>No recalls in this range.</EmptyState>
+              <EmptyState>{t("empty")}</EmptyState>
             ) : (
               <ol className="space-y-1 text-sm">
                 {users.map((u, i) => (
@@ -170,8 +182,8 @@ function OverviewPanels({ data }: { data: Overview }) {
                         <UserText value={u.userId} />
                       </Link>
                     </span>
-                    <span className="whitespace-nowrap tabular-nums" title={`${u.recalls} recalls ${what}`}>
-                      {u.recalls.toLocaleString("en-US")}
+                    <span className="whitespace-nowrap tabular-nums" title={t(what, { count: u.recalls })}>
+                      {format.number(u.recalls)}
                     </span>
                   </li>
                 ))}

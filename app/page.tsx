@@ -1,4 +1,6 @@
+import type { Metadata } from "next";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { CallbackAuthWarning } from "@/components/callback-auth-warning";
 import { ForwardFallbackWarning, ForwardStatusPanel } from "@/components/forward-status";
 import { ReceiverStatusPanel } from "@/components/receiver-status-panel";
@@ -13,13 +15,17 @@ import { OverviewView } from "./overview-view";
 
 export const dynamic = "force-dynamic";
 
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("overview"))("title") };
+}
+
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const who = await requireStaffPage("viewer", pathWithQuery("/", await searchParams));
-  const [status, h, forward] = await Promise.all([getReceiverStatus(), headers(), getForwardStatus()]);
+  const [status, h, forward, t] = await Promise.all([getReceiverStatus(), headers(), getForwardStatus(), getTranslations("overview")]);
   const url = callbackUrlFor(status.publicUrl, { host: h.get("host"), https: h.get(CLIENT_PROTOCOL_HEADER) === "https" });
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Overview</h1>
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
       {status.sdkAppIds.length === 0 ? <SetupNotice callbackUrl={url} /> : null}
       {who.role === "admin" ? <CallbackAuthWarning tokenSet={status.signRequired} allowedCidrs={status.allowedCidrs} /> : null}
       {forward && who.role === "admin" ? <ForwardFallbackWarning status={forward} /> : null}

@@ -3,6 +3,7 @@
 // server page so the list shows the new state, and say how it went where a screen reader hears it.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useErrorText } from "@/components/states";
 
 export type ActionOutcome = { kind: "ok" | "error"; text: string };
 
@@ -10,6 +11,7 @@ export type ActionOutcome = { kind: "ok" | "error"; text: string };
 export function useAdminAction() {
   const router = useRouter();
   const [message, setMessage] = useState<ActionOutcome | null>(null);
+  const errorText = useErrorText();
 
   async function run(action: () => Promise<unknown>, done: string): Promise<boolean> {
     setMessage(null);
@@ -19,7 +21,7 @@ export function useAdminAction() {
       router.refresh();
       return true;
     } catch (error) {
-      setMessage({ kind: "error", text: error instanceof Error ? error.message : String(error) });
+      setMessage({ kind: "error", text: errorText(error) });
       return false;
     }
   }

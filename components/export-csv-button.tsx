@@ -1,5 +1,6 @@
 "use client";
 
+import { useFormatter, useTranslations } from "next-intl";
 import { useId, useRef, useState } from "react";
 import useSWR from "swr";
 
@@ -43,11 +44,11 @@ async function fetchCount(query: string): Promise<number> {
     const message =
       body && typeof body === "object" && "error" in body && body.error && typeof body.error === "object" && "message" in body.error
         ? String(body.error.message)
-        : `the server answered ${res.status}`;
+        : `HTTP ${res.status}`;
     throw new Error(message);
   }
   if (!body || typeof body !== "object" || !("count" in body) || typeof body.count !== "number") {
-    throw new Error("the server's answer has no row count");
+    throw new Error(`HTTP ${res.status}: no count`);
   }
   return body.count;
 }
@@ -63,8 +64,6 @@ function startDownload(query: string) {
   a.remove();
 }
 
-const rows = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "row" : "rows"}`;
-
 /**
  * "Export CSV" for the recall log: exports exactly the filters in `search`. It counts the
  * matching rows first, says how many will be exported, and asks before very large exports.
@@ -72,6 +71,9 @@ const rows = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "row" : "r
 export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
   const [current, setCurrent] = useState<{ query: string; state: State }>({ query: "", state: { step: "idle" } });
   const [bom, setBom] = useState(false);
+  const t = useTranslations("export");
+  const format = useFormatter();
+  const rows = (n: number) => t("rows", { count: n, n: format.number(n) });
   const statusId = useId();
   const bomId = useId();
   const exportButton = useRef<HTMLButtonElement>(null);
@@ -98,7 +100,7 @@ export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
       startDownload(query);
       setState({ step: "started", count });
     } catch (error) {
-      setState({ step: "error", message: `Could not start the export: ${error instanceof Error ? error.message : String(error)}` });
+      setState({ step: "error", message: t("failed", { reason: error instanceof Error ? error.message : String(error) }) });
     }
   }
 
@@ -120,11 +122,11 @@ export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
         disabled={state.step === "counting"}
         aria-describedby={statusId}
       >
-        Export CSV
+        {t("button")}
       </button>
       <label htmlFor={bomId} className="flex items-center gap-1 text-xs text-slate-600 dark:text-slate-400">
         <input id={bomId} type="checkbox" checked={bom} onChange={(e) => setBom(e.target.checked)} />
-        for Excel (BOM)
+        {t("bom")}
       </label>
       <span
         id={statusId}
@@ -133,22 +135,22 @@ export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
         className="text-sm text-slate-600 dark:text-slate-400"
         data-testid="export-status"
       >
-        {state.step === "idle" && preview.data !== undefined ? `${rows(preview.data)} to export` : null}
-        {state.step === "idle" && preview.error ? "Row count unavailable" : null}
-        {state.step === "counting" ? "Counting rows…" : null}
-        {state.step === "started" ? `Exporting ${rows(state.count)}; the download has started.` : null}
+        {state.step === "idle" && preview.data !== undefined ? t("toExport", { rows: rows(preview.data) }) : null}
+        {state.step === "idle" && preview.error ? t("countUnavailable") : null}
+        {state.step === "counting" ? t("counting") : null}
+        {state.step === "started" ? t("started", { rows: rows(state.count) }) : null}
         {state.step === "error" ? <span className="text-red-700 dark:text-red-400">{state.message}</span> : null}
       </span>
       {state.step === "confirm" ? (
         <div
           role="alertdialog"
-          aria-label="Confirm a large export"
+          aria-label={t("confirmLabel")}
           className="flex flex-wrap items-center gap-2 text-sm"
           onKeyDown={(e) => {
             if (e.key === "Escape") cancel();
           }}
         >
-          <span>Export {rows(state.count)}? A file this large takes a while.</span>
+          <span>{t("confirm", { rows: rows(state.count) })}</span>
           <button
             type="button"
             className={button}
@@ -159,10 +161,10 @@ export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
               setState({ step: "started", count: state.count });
             }}
           >
-            Export {rows(state.count)}
+            {t("confirmButton", { rows: rows(state.count) })}
           </button>
           <button type="button" className={button} onClick={cancel}>
-            Cancel
+            {t("cancel")}
           </button>
         </div>
       ) : null}

@@ -1,15 +1,22 @@
+import { useFormatter, useTranslations } from "next-intl";
 import type { ForwardStatus } from "@/lib/im/forward-status";
 
-function age(since: Date, now: number): string {
-  const seconds = Math.max(0, Math.round((now - since.getTime()) / 1000));
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
+/** "2 minutes ago" / "2 分钟前", in the unit that suits the age. */
+function useAge(): (since: Date, now: number) => string {
+  const format = useFormatter();
+  return (since, now) => {
+    const seconds = Math.max(0, Math.round((now - since.getTime()) / 1000));
+    const unit = seconds < 120 ? "second" : seconds < 7200 ? "minute" : "hour";
+    return format.relativeTime(since, { now, unit });
+  };
 }
 
 /** Forwarding mode on the overview: where callbacks go and what waits for the backend. */
 export function ForwardStatusPanel({ status, now }: { status: ForwardStatus; now: number }) {
   const { outbox } = status;
+  const t = useTranslations("forward");
+  const format = useFormatter();
+  const age = useAge();
   return (
     <section
       aria-labelledby="forward-heading"
@@ -17,22 +24,20 @@ export function ForwardStatusPanel({ status, now }: { status: ForwardStatus; now
       className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900"
     >
       <h2 id="forward-heading" className="text-lg font-semibold">
-        Forwarding to your backend
+        {t("title")}
       </h2>
       <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
-        <dt className="text-slate-500 dark:text-slate-400">Backend</dt>
+        <dt className="text-slate-500 dark:text-slate-400">{t("backend")}</dt>
         <dd className="break-all font-mono">{status.url}</dd>
-        <dt className="text-slate-500 dark:text-slate-400">When it fails</dt>
-        <dd>
-          {`after ${status.timeoutMs} ms or an error, IM gets ${status.onFailure === "allow" ? "OK (messages are delivered)" : "FAIL (messages are rejected)"}`}
-        </dd>
-        <dt className="text-slate-500 dark:text-slate-400">Recalls waiting for the backend</dt>
-        <dd data-testid="forward-outbox-length">{outbox.length.toLocaleString("en-US")}</dd>
-        <dt className="text-slate-500 dark:text-slate-400">Oldest waiting</dt>
-        <dd data-testid="forward-outbox-oldest">{outbox.oldestReceivedAt ? `${age(outbox.oldestReceivedAt, now)} ago` : "none"}</dd>
-        <dt className="text-slate-500 dark:text-slate-400">Last delivery error</dt>
+        <dt className="text-slate-500 dark:text-slate-400">{t("whenFails")}</dt>
+        <dd>{t("failureMode", { ms: status.timeoutMs, mode: status.onFailure })}</dd>
+        <dt className="text-slate-500 dark:text-slate-400">{t("waiting")}</dt>
+        <dd data-testid="forward-outbox-length">{format.number(outbox.length)}</dd>
+        <dt className="text-slate-500 dark:text-slate-400">{t("oldest")}</dt>
+        <dd data-testid="forward-outbox-oldest">{outbox.oldestReceivedAt ? age(outbox.oldestReceivedAt, now) : t("none")}</dd>
+        <dt className="text-slate-500 dark:text-slate-400">{t("lastError")}</dt>
         <dd data-testid="forward-outbox-error" className="break-words">
-          {outbox.lastError ? `${outbox.lastError} (${outbox.headAttempts} attempts)` : "none"}
+          {outbox.lastError ? t("errorWithAttempts", { error: outbox.lastError, attempts: outbox.headAttempts }) : t("none")}
         </dd>
       </dl>
     </section>
@@ -41,6 +46,8 @@ export function ForwardStatusPanel({ status, now }: { status: ForwardStatus; now
 
 /** Shown to admins while callbacks are being answered by the fallback instead of the backend. */
 export function ForwardFallbackWarning({ status }: { status: ForwardStatus }) {
+  const t = useTranslations("forward");
+  const format = useFormatter();
   if (!status.fallbacks.active) return null;
   return (
     <section
@@ -50,18 +57,18 @@ export function ForwardFallbackWarning({ status }: { status: ForwardStatus }) {
       className="rounded-lg border border-red-300 bg-red-50 p-5 text-red-950 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
     >
       <h2 id="forward-fallback-heading" className="text-lg font-semibold">
-        Your backend is not answering callbacks
+        {t("fallbackTitle")}
       </h2>
-      <p className="mt-2">
-        {`IM got Recall Monitor's fallback answer (IM_FORWARD_ON_FAILURE=${status.onFailure}) instead of your backend's in the last few minutes${
-          status.onFailure === "allow" ? ", so its moderation was skipped for those messages" : ", so those messages were rejected"
-        }. Counts since this instance started:`}
-      </p>
+      <p className="mt-2">{t("fallbackBody", { mode: status.onFailure })}</p>
       <ul className="mt-2 list-disc pl-5">
         {status.fallbacks.commands.map((c) => (
           <li key={c.command}>
             <span className="font-mono">{c.command}</span>
-            {`: ${c.count.toLocaleString("en-US")}, last ${c.lastAt.toISOString().replace("T", " ").slice(0, 19)} UTC: ${c.lastReason}`}
+            {t("fallbackLine", {
+              count: format.number(c.count),
+              at: `${c.lastAt.toISOString().replace("T", " ").slice(0, 19)} UTC`,
+              reason: c.lastReason,
+            })}
           </li>
         ))}
       </ul>

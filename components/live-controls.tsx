@@ -1,13 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
 import type { StreamStatus } from "@/lib/client/use-recall-stream";
-
-const LABEL: Record<StreamStatus | "off" | "paused", string> = {
-  connecting: "Connecting…",
-  live: "Live",
-  reconnecting: "Reconnecting…",
-  paused: "Paused",
-  off: "Live off: the time range has ended",
-};
 
 const DOT: Record<StreamStatus | "off" | "paused", string> = {
   connecting: "bg-slate-400",
@@ -27,12 +20,13 @@ export function LiveControls({
   paused: boolean;
   onPausedChange?: (paused: boolean) => void;
 }) {
+  const t = useTranslations("recalls.live");
   const state = status === "off" ? "off" : paused ? "paused" : status;
   return (
     <div className="flex items-center gap-3">
       <span role="status" data-testid="live-indicator" data-state={state} className="flex items-center gap-2 text-sm">
         <span aria-hidden="true" className={`size-2.5 rounded-full ${DOT[state]}`} />
-        {LABEL[state]}
+        {t(state)}
       </span>
       {onPausedChange && status !== "off" ? (
         <button
@@ -41,7 +35,7 @@ export function LiveControls({
           onClick={() => onPausedChange(!paused)}
           className="focus-ring rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
         >
-          {paused ? "Resume live updates" : "Pause live updates"}
+          {paused ? t("resume") : t("pause")}
         </button>
       ) : null}
     </div>

@@ -1,23 +1,26 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 
 import { type Role, roleAtLeast } from "@/lib/auth/roles";
 
+// label: the key under common.nav (messages/<locale>/common.json).
 const LINKS: { href: string; label: string; role: Role }[] = [
-  { href: "/", label: "Overview", role: "viewer" },
-  { href: "/recalls", label: "Recalls", role: "viewer" },
-  { href: "/users", label: "Users", role: "viewer" },
-  { href: "/exports", label: "Exports", role: "auditor" },
-  { href: "/audit", label: "Access log", role: "auditor" },
-  { href: "/settings/tokens", label: "API tokens", role: "auditor" },
-  { href: "/admin/staff", label: "Staff", role: "admin" },
-  { href: "/admin/holds", label: "Legal holds", role: "admin" },
+  { href: "/", label: "overview", role: "viewer" },
+  { href: "/recalls", label: "recalls", role: "viewer" },
+  { href: "/users", label: "users", role: "viewer" },
+  { href: "/exports", label: "exports", role: "auditor" },
+  { href: "/audit", label: "audit", role: "auditor" },
+  { href: "/settings/tokens", label: "tokens", role: "auditor" },
+  { href: "/admin/staff", label: "staff", role: "admin" },
+  { href: "/admin/holds", label: "holds", role: "admin" },
 ];
 
 /** The pages the signed-in role may open (the server checks each page again). */
 export function NavLinks({ role }: { role: Role }) {
   const pathname = usePathname();
+  const t = useTranslations("common.nav");
   return (
     <ul className="flex flex-wrap items-center gap-x-1 gap-y-1">
       {LINKS.filter((l) => roleAtLeast(role, l.role)).map(({ href, label }) => {
@@ -33,7 +36,7 @@ export function NavLinks({ role }: { role: Role }) {
                   : "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
               }`}
             >
-              {label}
+              {t(label)}
             </Link>
           </li>
         );

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { AXIS_TICK, ChartTooltip, COLORS } from "@/components/chart-tooltip";
 import { Timestamp } from "@/components/timestamp";
@@ -21,13 +22,16 @@ export function RecallBarsChart<T extends { start: string }>({
   testId?: string;
 }) {
   const mode = useTimeZoneMode();
+  const t = useTranslations("charts");
   const rows = data.map((d) => ({ ...d, t: Date.parse(d.start) }));
   const palette = [COLORS.primary, COLORS.secondary];
   return (
     <figure className="space-y-2" data-testid={testId}>
+      {/* Hidden from assistive technology (the table below has the same numbers), so nothing in it
+          may take focus: accessibilityLayer off removes recharts' tabindex. */}
       <div className="h-56 w-full" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <BarChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid stroke={COLORS.grid} vertical={false} />
             <XAxis dataKey="t" tick={AXIS_TICK} tickFormatter={(t: number) => formatAxisTime(new Date(t), mode, unit)} minTickGap={24} />
             <YAxis allowDecimals={false} tick={AXIS_TICK} width={40} />
@@ -44,14 +48,14 @@ export function RecallBarsChart<T extends { start: string }>({
       </div>
       <figcaption className="text-sm text-slate-500 dark:text-slate-400">{caption}</figcaption>
       <details className="text-sm">
-        <summary className="focus-ring cursor-pointer rounded text-sky-700 dark:text-sky-400">Show as a table</summary>
+        <summary className="focus-ring cursor-pointer rounded text-sky-700 dark:text-sky-400">{t("showTable")}</summary>
         <div className="mt-2 max-h-72 overflow-auto">
           <table className="text-left">
             <caption className="sr-only">{caption}</caption>
             <thead>
               <tr>
                 <th scope="col" className="pr-6 font-medium">
-                  {unit === "hour" ? "Hour starting" : "Day starting"}
+                  {unit === "hour" ? t("hourStarting") : t("dayStarting")}
                 </th>
                 {series.map((s) => (
                   <th key={s.key} scope="col" className="pr-6 text-right font-medium">

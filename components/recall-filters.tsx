@@ -1,16 +1,18 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useId, useRef } from "react";
 import { recallFilterParams } from "@/lib/client/search-params";
 import { PLATFORMS } from "@/lib/im/platform";
 
-const TEXT_FIELDS = [
-  { name: "from", label: "Sender", placeholder: "user ID" },
-  { name: "to", label: "Recipient", placeholder: "user ID" },
-  { name: "user", label: "Either user", placeholder: "sender or recipient" },
-  { name: "ip", label: "Client IP", placeholder: "203.0.113.7" },
-  { name: "msgKey", label: "MsgKey", placeholder: "exact MsgKey" },
-  { name: "sdkAppId", label: "App (SDKAppID)", placeholder: "1400000000" },
+// Labels and placeholders: messages/<locale>/recalls.json filters.<name> and filters.<name>Hint.
+export const TEXT_FIELDS = [
+  { name: "from" },
+  { name: "to" },
+  { name: "user" },
+  { name: "ip" },
+  { name: "msgKey" },
+  { name: "sdkAppId" },
 ] as const;
 
 const input =
@@ -21,6 +23,7 @@ const button =
 /** The recall log's filters; applied on submit (Enter) so that typing does not fire a query per key. */
 export function RecallFilters() {
   const [filters, setFilters] = useQueryStates(recallFilterParams);
+  const t = useTranslations("recalls.filters");
   const id = useId();
   const form = useRef<HTMLFormElement>(null);
 
@@ -44,25 +47,25 @@ export function RecallFilters() {
     <form
       ref={form}
       onSubmit={apply}
-      aria-label="Filter recalls"
+      aria-label={t("formLabel")}
       // Back/forward changes the URL: re-read the fields from it.
       key={JSON.stringify(filters)}
       className="grid grid-cols-2 gap-3 lg:grid-cols-4"
     >
       {TEXT_FIELDS.map((f) => (
         <label key={f.name} htmlFor={`${id}-${f.name}`} className="text-xs font-medium text-slate-600 dark:text-slate-300">
-          {f.label}
+          {t(f.name)}
           <input
             id={`${id}-${f.name}`}
             name={f.name}
             defaultValue={filters[f.name] ?? ""}
-            placeholder={f.placeholder}
+            placeholder={t(`${f.name}Hint`)}
             className={`${input} mt-1`}
           />
         </label>
       ))}
       <label htmlFor={`${id}-platform`} className="text-xs font-medium text-slate-600 dark:text-slate-300">
-        Platform
+        {t("platform")}
         <select
           id={`${id}-platform`}
           name="platform"
@@ -70,7 +73,7 @@ export function RecallFilters() {
           onChange={() => form.current?.requestSubmit()}
           className={`${input} mt-1`}
         >
-          <option value="">Any</option>
+          <option value="">{t("any")}</option>
           {PLATFORMS.map((p) => (
             <option key={p} value={p}>
               {p}
@@ -86,7 +89,7 @@ export function RecallFilters() {
           type="submit"
           className={`${button} bg-slate-900 text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-slate-300`}
         >
-          Apply filters
+          {t("apply")}
         </button>
         {anySet ? (
           <button
@@ -94,7 +97,7 @@ export function RecallFilters() {
             className={button}
             onClick={() => setFilters({ from: null, to: null, user: null, ip: null, msgKey: null, sdkAppId: null, platform: null })}
           >
-            Clear
+            {t("clear")}
           </button>
         ) : null}
       </div>

@@ -1,4 +1,5 @@
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 // The recall log with live updates: pages come from /api/recalls (keyset, "load older"), new
 // matching rows from the stream. New rows go straight to the top while the viewer is live and at
 // the top; when paused or scrolled down they wait behind an "N new" button so nothing jumps.
@@ -29,6 +30,8 @@ export function RecallLog(props: RecallLogProps) {
 }
 
 function RecallLogForQuery({ filters, limit, caption, emptyText, actions }: RecallLogProps) {
+  const t = useTranslations("recalls");
+  const format = useFormatter();
   const query = queryString(filters);
   const { data, error, isLoading, isValidating, size, setSize, mutate } = useSWRInfinite<RecallPage>(
     (index, previous: RecallPage | null) => {
@@ -126,23 +129,21 @@ function RecallLogForQuery({ filters, limit, caption, emptyText, actions }: Reca
             data-testid="new-recalls"
             className="focus-ring rounded-full bg-sky-600 px-4 py-1.5 text-sm font-medium text-white shadow hover:bg-sky-700"
           >
-            {waiting.length} new {waiting.length === 1 ? "recall" : "recalls"}: show
+            {t("newRecalls", { count: waiting.length })}
           </button>
         </div>
       ) : null}
       {error && !data ? (
         <ErrorState error={error} onRetry={() => void mutate()} />
       ) : isLoading && !data ? (
-        <LoadingState label="Loading recalls…" />
+        <LoadingState label={t("loading")} />
       ) : rows.length === 0 ? (
         <EmptyState>{emptyText}</EmptyState>
       ) : (
         <>
           <RecallsTable items={rows} caption={caption} freshIds={liveIds} />
           <div className="flex flex-wrap items-center gap-3 text-sm text-slate-500 dark:text-slate-400">
-            <span data-testid="row-count">
-              {rows.length.toLocaleString("en-US")} {rows.length === 1 ? "recall" : "recalls"} shown
-            </span>
+            <span data-testid="row-count">{t("shown", { count: rows.length, n: format.number(rows.length) })}</span>
             {error ? <ErrorState error={error} onRetry={() => void mutate()} /> : null}
             {hasMore ? (
               <button
@@ -151,10 +152,10 @@ function RecallLogForQuery({ filters, limit, caption, emptyText, actions }: Reca
                 onClick={() => void setSize(size + 1)}
                 className="focus-ring rounded-md border border-slate-300 px-3 py-1 text-slate-800 hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800"
               >
-                {loadingMore ? "Loading…" : "Load older recalls"}
+                {loadingMore ? t("loadingMore") : t("loadOlder")}
               </button>
             ) : (
-              <span>End of the log.</span>
+              <span>{t("end")}</span>
             )}
           </div>
         </>

@@ -1,6 +1,8 @@
 "use client";
+import { useTranslations } from "next-intl";
 
 export function SignOutButton() {
+  const t = useTranslations("common");
   async function signOut() {
     await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).catch(() => {});
     window.location.assign("/login");
@@ -11,7 +13,7 @@ export function SignOutButton() {
       onClick={signOut}
       className="focus-ring rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
     >
-      Sign out
+      {t("signOut")}
     </button>
   );
 }

@@ -3,11 +3,14 @@
 // `values` are equal time slices over the range; null where no count was reported (the line
 // bridges those gaps).
 
+import { useTranslations } from "next-intl";
+
 export function Sparkline({ values, label }: { values: (number | null)[]; label: string }) {
+  const t = useTranslations("charts");
   const width = 120;
   const height = 28;
   const known = values.flatMap((v, i) => (v === null ? [] : [{ i, v }]));
-  if (known.length === 0) return <span className="text-xs text-slate-400">no unread counts</span>;
+  if (known.length === 0) return <span className="text-xs text-slate-400">{t("noUnread")}</span>;
   const min = Math.min(...known.map((p) => p.v));
   const max = Math.max(...known.map((p) => p.v));
   const x = (i: number) => (values.length <= 1 ? width / 2 : (i / (values.length - 1)) * (width - 4) + 2);

@@ -1,4 +1,5 @@
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { AXIS_TICK, ChartTooltip, COLORS } from "@/components/chart-tooltip";
 import { Timestamp } from "@/components/timestamp";
@@ -11,10 +12,10 @@ type Point = { at: string; unreadMsgNum: number };
  * The unread count reported with each recall the user received, over time. The same points are in
  * a data table under the chart (for screen readers and keyboard users; hovering is mouse-only).
  */
-function sliceLength(ms: number): string {
-  if (ms < 3600_000) return `${Math.max(1, Math.round(ms / 60_000))}-minute`;
-  if (ms < 48 * 3600_000) return `${Math.round(ms / 3600_000)}-hour`;
-  return `${Math.round(ms / 86_400_000)}-day`;
+function sliceLength(ms: number): { n: number; unit: "minute" | "hour" | "day" } {
+  if (ms < 3600_000) return { n: Math.max(1, Math.round(ms / 60_000)), unit: "minute" };
+  if (ms < 48 * 3600_000) return { n: Math.round(ms / 3600_000), unit: "hour" };
+  return { n: Math.round(ms / 86_400_000), unit: "day" };
 }
 
 export function UnreadTrendChart({
@@ -28,15 +29,20 @@ export function UnreadTrendChart({
   sampled?: { sliceMs: number; recalls: number } | null;
 }) {
   const mode = useTimeZoneMode();
+  const t = useTranslations("charts");
+  const format = useFormatter();
+  const user = () => <UserText value={userId} />;
   const data = points.map((p) => ({ t: Date.parse(p.at), unread: p.unreadMsgNum }));
   // The axis spans the points (not the whole range), so label it at the points' own scale.
   const span = data.length ? (data[data.length - 1]?.t ?? 0) - (data[0]?.t ?? 0) : 0;
   const unit = span > 3 * 24 * 3600_000 ? "day" : span > 20 * 3600_000 ? "hour" : span > 10 * 60_000 ? "time" : "second";
   return (
     <figure data-testid="unread-chart" data-values={points.map((p) => p.unreadMsgNum).join(",")} className="space-y-2">
+      {/* Hidden from assistive technology (the table below has the same points), so nothing in it
+          may take focus: accessibilityLayer off removes recharts' tabindex. */}
       <div className="h-64 w-full" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid stroke={COLORS.grid} />
             <XAxis
               dataKey="t"
@@ -52,7 +58,7 @@ export function UnreadTrendChart({
             <Line
               type="stepAfter"
               dataKey="unread"
-              name="Unread count"
+              name={t("unreadCount")}
               stroke={COLORS.primary}
               strokeWidth={2}
               dot={data.length <= 200}
@@ -62,32 +68,27 @@ export function UnreadTrendChart({
         </ResponsiveContainer>
       </div>
       <figcaption className="text-sm text-slate-500 dark:text-slate-400" data-testid="unread-caption">
-        {sampled ? (
-          <>
-            {sampled.recalls.toLocaleString("en-US")} recalls received by <UserText value={userId} /> in this range, too many to draw each:
-            every point is the last unread count reported in its {sliceLength(sampled.sliceMs)} slice. Narrow the range to see every report.
-          </>
-        ) : (
-          <>
-            {points.length.toLocaleString("en-US")} unread {points.length === 1 ? "count" : "counts"} reported for{" "}
-            <UserText value={userId} /> in this range
-          </>
-        )}
+        {sampled
+          ? t.rich("sampledCaption", {
+              count: sampled.recalls,
+              recalls: format.number(sampled.recalls),
+              user,
+              ...sliceLength(sampled.sliceMs),
+            })
+          : t.rich("pointsCaption", { count: points.length, points: format.number(points.length), user })}
       </figcaption>
       <details className="text-sm">
-        <summary className="focus-ring cursor-pointer rounded text-sky-700 dark:text-sky-400">Show the points as a table</summary>
+        <summary className="focus-ring cursor-pointer rounded text-sky-700 dark:text-sky-400">{t("showPoints")}</summary>
         <div className="mt-2 max-h-72 overflow-auto">
           <table className="text-left" data-testid="unread-points">
-            <caption className="sr-only">
-              Unread count of <UserText value={userId} /> reported with each recall received
-            </caption>
+            <caption className="sr-only">{t.rich("pointsTableCaption", { user })}</caption>
             <thead>
               <tr>
                 <th scope="col" className="pr-6 font-medium">
-                  Received
+                  {t("received")}
                 </th>
                 <th scope="col" className="text-right font-medium">
-                  {sampled ? "Last unread count in the slice" : "Unread count"}
+                  {sampled ? t("lastInSlice") : t("unreadCount")}
                 </th>
               </tr>
             </thead>

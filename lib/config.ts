@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseAddressList, parseTrustProxy, TrustProxyError } from "@/lib/http/trust-proxy";
+import { LOCALES } from "@/lib/i18n/locales";
 
 // Scripts run outside Next.js, which loads .env for the app itself; values already in the
 // environment win over the file in both cases.
@@ -190,6 +191,12 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""], { error: "expected 1 or 0" })
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  /** The dashboard's language when neither the staff member, a cookie nor Accept-Language chooses one. */
+  DEFAULT_LOCALE: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : "en"))
+    .pipe(z.enum(LOCALES, { error: `expected one of ${LOCALES.join(", ")}` })),
 });
 
 export class ConfigError extends Error {
@@ -250,6 +257,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     enableBenchRoutes: e.ENABLE_BENCH_ROUTES,
+    /** lib/i18n/request.ts: saved choice, then cookie, then Accept-Language, then this. */
+    i18n: { defaultLocale: e.DEFAULT_LOCALE },
   };
 }
 

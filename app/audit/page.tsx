@@ -1,4 +1,6 @@
+import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { inputClass as input } from "@/components/form-styles";
 import { ACCESS_ACTIONS, ACTION_TEXT, type AccessAction, accessLogQuerySchema, listAccessLog } from "@/lib/audit/access-log";
 import { pathWithQuery } from "@/lib/auth/next-path";
@@ -6,7 +8,9 @@ import { requireStaffPage } from "@/lib/auth/page-guard";
 import { getDb } from "@/lib/db/client";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Access log · Recall Monitor" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("audit"))("title") };
+}
 
 type Search = Record<string, string | string[] | undefined>;
 const FILTERS = ["actor", "action", "subject", "since", "until"] as const;
@@ -23,44 +27,47 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const raw = Object.fromEntries([...FILTERS, "cursor"].map((k) => [k, one(search, k)]).filter(([, v]) => v !== undefined));
   const parsed = accessLogQuerySchema.safeParse(raw);
   const page = parsed.success ? await listAccessLog(await getDb(), parsed.data) : null;
+  const t = await getTranslations("audit");
+  // An action added to the log before its words reach the message files still shows, in English.
+  const actionText = (a: string) => (t.has(`actions.${a}`) ? t(`actions.${a}`) : (ACTION_TEXT[a as AccessAction] ?? a));
   const filterQuery = new URLSearchParams(Object.entries(raw).filter(([k]) => k !== "cursor") as [string, string][]).toString();
 
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Access log</h1>
-      <form method="get" className="flex flex-wrap items-end gap-3 text-sm" aria-label="Filter the access log">
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
+      <form method="get" className="flex flex-wrap items-end gap-3 text-sm" aria-label={t("filterLabel")}>
         <label>
-          Actor (email)
+          {t("actor")}
           <input name="actor" defaultValue={one(search, "actor")} className={`${input} mt-1 block`} />
         </label>
         <label>
-          Action
+          {t("action")}
           <select name="action" defaultValue={one(search, "action") ?? ""} className={`${input} mt-1 block`}>
-            <option value="">any</option>
+            <option value="">{t("any")}</option>
             {ACCESS_ACTIONS.map((a) => (
               <option key={a} value={a}>
-                {ACTION_TEXT[a]}
+                {actionText(a)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Subject user (staff email or IM user ID)
+          {t("subject")}
           <input name="subject" defaultValue={one(search, "subject")} className={`${input} mt-1 block`} />
         </label>
         <label>
-          From (ISO 8601, UTC)
+          {t("since")}
           <input name="since" defaultValue={one(search, "since")} placeholder="2026-12-01T00:00Z" className={`${input} mt-1 block`} />
         </label>
         <label>
-          Until
+          {t("until")}
           <input name="until" defaultValue={one(search, "until")} className={`${input} mt-1 block`} />
         </label>
         <button type="submit" className={input}>
-          Apply filters
+          {t("apply")}
         </button>
         <a href={`/api/audit/export${filterQuery ? `?${filterQuery}` : ""}`} className={`${input} underline`} download>
-          Export access log (CSV)
+          {t("export")}
         </a>
       </form>
 
@@ -69,19 +76,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {parsed.error.issues.map((i) => `${String(i.path[0] ?? "")}: ${i.message}`).join("; ")}
         </p>
       ) : page && page.items.length === 0 ? (
-        <p className="text-slate-600 dark:text-slate-400">No entries match.</p>
+        <p className="text-slate-600 dark:text-slate-400">{t("empty")}</p>
       ) : (
-        <table className="w-full text-left text-sm" aria-label="Access log, newest first">
+        <table className="w-full text-left text-sm" aria-label={t("tableLabel")}>
           <thead>
             <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th className="py-2">Time (UTC)</th>
-              <th>Action</th>
-              <th>Actor</th>
-              <th>Subject</th>
-              <th>Target</th>
-              <th>Address</th>
-              <th>Via</th>
-              <th>Detail</th>
+              <th className="py-2">{t("cols.time")}</th>
+              <th>{t("cols.action")}</th>
+              <th>{t("cols.actor")}</th>
+              <th>{t("cols.subject")}</th>
+              <th>{t("cols.target")}</th>
+              <th>{t("cols.address")}</th>
+              <th>{t("cols.via")}</th>
+              <th>{t("cols.detail")}</th>
             </tr>
           </thead>
           <tbody>
@@ -90,12 +97,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="whitespace-nowrap py-1 font-mono text-xs">
                   <time dateTime={e.at}>{e.at.replace("T", " ").replace("Z", "")}</time>
                 </td>
-                <td>{ACTION_TEXT[e.action as AccessAction] ?? e.action}</td>
+                <td>{actionText(e.action)}</td>
                 <td className="font-mono text-xs">{e.actorEmail ?? "—"}</td>
                 <td className="font-mono text-xs">{e.subjectEmail ?? "—"}</td>
                 <td className="break-all font-mono text-xs">
                   {e.exportId ? (
-                    <Link href="/exports" className="underline" title={`export ${e.exportId}`}>
+                    <Link href="/exports" className="underline" title={t("exportTitle", { id: e.exportId })}>
                       {e.target ?? e.exportId}
                     </Link>
                   ) : (
@@ -112,7 +119,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       )}
       {page?.nextCursor ? (
         <Link href={`/audit?${filterQuery ? `${filterQuery}&` : ""}cursor=${page.nextCursor}`} className="underline">
-          Older entries
+          {t("older")}
         </Link>
       ) : null}
     </div>

@@ -1,4 +1,7 @@
+import type { Metadata } from "next";
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { UserText } from "@/components/user-id";
 import { pathWithQuery } from "@/lib/auth/next-path";
 import { requireStaffPage } from "@/lib/auth/page-guard";
@@ -8,11 +11,9 @@ import { exportsListQuerySchema } from "@/lib/export/export-query";
 
 export const dynamic = "force-dynamic";
 
-const STATUS_TEXT: Record<ExportManifest["status"], string> = {
-  completed: "Completed",
-  aborted: "Aborted",
-  started: "No end recorded (still running, or the server stopped during it)",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("exports"))("title") };
+}
 
 const STATUS_CLASS: Record<ExportManifest["status"], string> = {
   completed: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
@@ -31,8 +32,9 @@ function Time({ iso }: { iso: string | null }) {
 
 // Filter values are user IDs, MsgKeys and the like: shown through UserText like everywhere else.
 function FiltersText({ filters }: { filters: Record<string, unknown> }) {
+  const t = useTranslations("exports");
   const entries = Object.entries(filters);
-  if (entries.length === 0) return "none (every recall)";
+  if (entries.length === 0) return t("noFilters");
   return entries.map(([k, v], i) => (
     <span key={k}>
       {i > 0 ? ", " : ""}
@@ -44,6 +46,9 @@ function FiltersText({ filters }: { filters: Record<string, unknown> }) {
 function Manifest({ m }: { m: ExportManifest }) {
   const row = "grid grid-cols-1 gap-x-4 sm:grid-cols-[12rem_1fr]";
   const dt = "text-slate-500 dark:text-slate-400";
+  const t = useTranslations("exports");
+  const format = useFormatter();
+  const n = (v: number | null) => (v === null ? "—" : format.number(v));
   return (
     <li className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" data-testid="export-entry">
       <div className="flex flex-wrap items-center gap-3">
@@ -51,7 +56,7 @@ function Manifest({ m }: { m: ExportManifest }) {
           {m.filename}
         </span>
         <span className={`rounded px-2 py-0.5 text-xs font-medium ${STATUS_CLASS[m.status]}`} data-testid="export-status">
-          {STATUS_TEXT[m.status]}
+          {t(`status.${m.status}`)}
         </span>
       </div>
       <dl className="mt-3 space-y-1 text-sm">
@@ -62,42 +67,39 @@ function Manifest({ m }: { m: ExportManifest }) {
           </dd>
         </div>
         <div className={row}>
-          <dt className={dt}>Rows / bytes</dt>
-          <dd className="tabular-nums">
-            {m.rowCount === null ? "—" : m.rowCount.toLocaleString("en-US")} rows /{" "}
-            {m.byteCount === null ? "—" : m.byteCount.toLocaleString("en-US")} bytes{m.bom ? " (with a UTF-8 BOM)" : ""}
-          </dd>
+          <dt className={dt}>{t("rowsBytes")}</dt>
+          <dd className="tabular-nums">{t("rowsBytesValue", { rows: n(m.rowCount), bytes: n(m.byteCount), bom: m.bom ? "yes" : "no" })}</dd>
         </div>
         <div className={row}>
-          <dt className={dt}>Filters</dt>
+          <dt className={dt}>{t("filters")}</dt>
           <dd className="break-all font-mono">
             <FiltersText filters={m.filters} />
           </dd>
         </div>
         <div className={row}>
-          <dt className={dt}>Started / finished</dt>
+          <dt className={dt}>{t("startedFinished")}</dt>
           <dd>
             <Time iso={m.startedAt} /> / <Time iso={m.finishedAt} />
           </dd>
         </div>
         <div className={row}>
-          <dt className={dt}>Requested by</dt>
+          <dt className={dt}>{t("requestedBy")}</dt>
           <dd className="font-mono">
             <UserText value={m.requestedBy} />
           </dd>
         </div>
         <div className={row}>
-          <dt className={dt}>Snapshot</dt>
-          <dd>recalls with id ≤ {m.snapshotMaxId.toLocaleString("en-US")}</dd>
+          <dt className={dt}>{t("snapshot")}</dt>
+          <dd>{t("snapshotValue", { id: format.number(m.snapshotMaxId) })}</dd>
         </div>
         {m.detail ? (
           <div className={row}>
-            <dt className={dt}>Why it ended</dt>
+            <dt className={dt}>{t("whyEnded")}</dt>
             <dd>{m.detail}</dd>
           </div>
         ) : null}
         <div className={row}>
-          <dt className={dt}>Log entries</dt>
+          <dt className={dt}>{t("logEntries")}</dt>
           <dd className="break-all font-mono text-xs">
             #{m.startEntry.seq} {m.startEntry.entryHash}
             {m.endEntry ? (
@@ -118,59 +120,60 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
   const parsed = exportsListQuerySchema.safeParse({ cursor: typeof raw.cursor === "string" ? raw.cursor : undefined });
   const db = await getReadDb();
   const [page, chain] = await Promise.all([listExports(db, parsed.success ? parsed.data : { limit: 20 }), verifyExportLog(db)]);
+  const [t, format] = await Promise.all([getTranslations("exports"), getFormatter()]);
+  const code = (chunks: React.ReactNode) => <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">{chunks}</code>;
 
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Exports</h1>
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
       <section
         aria-labelledby="verify-heading"
         className="rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900"
       >
         <h2 id="verify-heading" className="font-semibold">
-          Checking a file
+          {t("checkTitle")}
         </h2>
         <p className="mt-2">
-          Every CSV export is recorded here when it starts and when it ends. To prove that a file in hand is one this system produced,
-          compute its SHA-256 and compare it with the entry&apos;s:{" "}
-          <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">sha256sum recalls-20261126T092509Z.csv</code> (Linux),{" "}
-          <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">shasum -a 256 &lt;file&gt;</code> (macOS) or{" "}
-          <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">Get-FileHash &lt;file&gt;</code> (Windows). The row and
-          byte counts must match too. A file saved again by a spreadsheet will not match: keep the downloaded original.
+          {t.rich("checkBody", {
+            linux: () => code("sha256sum recalls-20261126T092509Z.csv"),
+            mac: () => code("shasum -a 256 <file>"),
+            windows: () => code("Get-FileHash <file>"),
+          })}
         </p>
         <p className="mt-2" data-testid="chain-status">
           {chain.ok
-            ? `Log intact: ${chain.entries.toLocaleString("en-US")} entries, each holding the hash of the one before${
-                chain.head ? `; latest entry #${chain.head.seq} has hash ${chain.head.entryHash}` : ""
-              }.`
-            : `Log damaged at entry #${chain.seq}: ${chain.problem}. Entries from there on cannot be trusted.`}
+            ? chain.head
+              ? t("chainOkHead", { entries: format.number(chain.entries), seq: chain.head.seq, hash: chain.head.entryHash })
+              : t("chainOk", { entries: format.number(chain.entries) })
+            : t("chainDamaged", { seq: chain.seq, problem: chain.problem })}
         </p>
       </section>
 
       {!parsed.success ? (
         <p role="alert" className="text-red-700 dark:text-red-400">
-          That page link is not valid; showing the newest exports.
+          {t("badCursor")}
         </p>
       ) : null}
 
       {page.items.length === 0 ? (
-        <p className="text-slate-600 dark:text-slate-400">No exports yet. Use “Export CSV” on the recall log to make one.</p>
+        <p className="text-slate-600 dark:text-slate-400">{t("empty")}</p>
       ) : (
-        <ol className="space-y-3" aria-label="Exports, newest first">
+        <ol className="space-y-3" aria-label={t("listLabel")}>
           {page.items.map((m) => (
             <Manifest key={m.exportId} m={m} />
           ))}
         </ol>
       )}
 
-      <nav aria-label="Pages" className="flex gap-4">
+      <nav aria-label={t("pages")} className="flex gap-4">
         {parsed.success && parsed.data.cursor !== undefined ? (
           <Link href="/exports" className="underline">
-            Newest exports
+            {t("newest")}
           </Link>
         ) : null}
         {page.nextCursor ? (
           <Link href={`/exports?cursor=${page.nextCursor}`} className="underline">
-            Older exports
+            {t("older")}
           </Link>
         ) : null}
       </nav>

@@ -1,9 +1,20 @@
 "use client";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 
-type Answer = { ok?: boolean; error?: { message?: string } };
+type Answer = { ok?: boolean; error?: { code?: string; message?: string } };
+
+// What each refusal of /api/auth/sign-in/email means, in the reader's language.
+const REFUSALS: Record<string, "wrongCredentials" | "disabled" | "rateLimited" | "badRequest"> = {
+  unauthenticated: "wrongCredentials",
+  forbidden: "disabled",
+  rate_limited: "rateLimited",
+  invalid_parameter: "badRequest",
+};
 
 export function LoginForm({ next }: { next: string }) {
+  const t = useTranslations("login");
+  const locale = useLocale();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -24,9 +35,12 @@ export function LoginForm({ next }: { next: string }) {
         window.location.assign(next);
         return;
       }
-      setError(body.error?.message ?? `Sign-in failed (HTTP ${res.status}).`);
+      const refusal = body.error?.code ? REFUSALS[body.error.code] : undefined;
+      // English keeps the server's own words (they say when to retry); other languages say the same in theirs.
+      if (locale === "en" && body.error?.message) setError(body.error.message);
+      else setError(refusal ? t(refusal) : t("failed", { status: res.status }));
     } catch {
-      setError("Cannot reach the server. Check your connection and try again.");
+      setError(t("offline"));
     }
     setBusy(false);
   }
@@ -35,7 +49,7 @@ export function LoginForm({ next }: { next: string }) {
     <form onSubmit={submit} className="space-y-4" aria-describedby={error ? "login-error" : undefined}>
       <div>
         <label htmlFor="email" className="block text-sm font-medium">
-          Email
+          {t("email")}
         </label>
         <input
           id="email"
@@ -48,7 +62,7 @@ export function LoginForm({ next }: { next: string }) {
       </div>
       <div>
         <label htmlFor="password" className="block text-sm font-medium">
-          Password
+          {t("password")}
         </label>
         <input
           id="password"
@@ -69,7 +83,7 @@ export function LoginForm({ next }: { next: string }) {
         disabled={busy}
         className="focus-ring w-full rounded-md bg-slate-900 px-3 py-2 font-medium text-white disabled:opacity-60 dark:bg-slate-100 dark:text-slate-900"
       >
-        Sign in
+        {t("submit")}
       </button>
     </form>
   );

@@ -1,4 +1,6 @@
+import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { currentStaff } from "@/lib/auth/page-guard";
 import { countStaff } from "@/lib/auth/staff";
@@ -6,7 +8,9 @@ import { getDb } from "@/lib/db/client";
 import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Sign in · Recall Monitor" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("login"))("title") };
+}
 
 const FIRST_ADMIN_COMMAND = "npm run staff:create -- --email you@example.com --role admin";
 
@@ -16,9 +20,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const next = safeNextPath(typeof raw === "string" ? raw : undefined);
   if (await currentStaff()) redirect(next);
   const noStaff = (await countStaff(await getDb())) === 0;
+  const t = await getTranslations("login");
   return (
     <div className="mx-auto max-w-sm space-y-6 py-8">
-      <h1 className="text-2xl font-semibold">Sign in</h1>
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
       {noStaff ? (
         <section
           aria-labelledby="first-admin-heading"
@@ -26,13 +31,13 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           data-testid="first-admin"
         >
           <h2 id="first-admin-heading" className="font-semibold">
-            No staff account exists yet
+            {t("noStaff")}
           </h2>
-          <p className="mt-2 text-sm">Create the first admin on the server, in the app&apos;s folder (it asks for the password twice):</p>
+          <p className="mt-2 text-sm">{t("createFirst")}</p>
           <pre className="mt-2 overflow-x-auto rounded bg-amber-100 p-2 font-mono text-xs dark:bg-amber-900">
             <code>{FIRST_ADMIN_COMMAND}</code>
           </pre>
-          <p className="mt-2 text-sm">Then sign in here with that email and password.</p>
+          <p className="mt-2 text-sm">{t("thenSignIn")}</p>
         </section>
       ) : null}
       <LoginForm next={next} />

@@ -1,9 +1,13 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { pathWithQuery } from "@/lib/auth/next-path";
 import { requireStaffPage } from "@/lib/auth/page-guard";
 import { roleAtLeast } from "@/lib/auth/roles";
 import { RecallsView } from "./recalls-view";
 
-export const metadata = { title: "Recalls · Recall Monitor" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("recalls"))("title") };
+}
 
 export default async function RecallsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // Awaiting the search params renders the page per request, so its first HTML already carries the

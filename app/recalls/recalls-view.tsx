@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { ExportCsvButton } from "@/components/export-csv-button";
 import { RecallFilters } from "@/components/recall-filters";
@@ -9,14 +10,15 @@ import { pageSizeParams, recallFilterParams } from "@/lib/client/search-params";
 
 /** `canExport`: the role may export (auditor and up); the export API checks again. */
 export function RecallsView({ canExport }: { canExport: boolean }) {
+  const t = useTranslations("recalls");
   const [filters] = useQueryStates(recallFilterParams);
   const [{ limit }] = useQueryStates(pageSizeParams);
   const filtered = Object.values(filters).some(Boolean);
   return (
     <div className="space-y-5">
-      <h1 className="text-2xl font-semibold">Recalls</h1>
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
       <section
-        aria-label="Filters"
+        aria-label={t("filtersSection")}
         className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
       >
         <RecallFilters />
@@ -25,9 +27,9 @@ export function RecallsView({ canExport }: { canExport: boolean }) {
       <RecallLog
         filters={filters}
         limit={limit}
-        caption="Recalls, newest first"
+        caption={t("caption")}
         actions={canExport ? <ExportCsvButton search={queryString(filters)} /> : null}
-        emptyText={filtered ? "No recalls match these filters." : "No recalls yet. They appear here as soon as IM calls the callback URL."}
+        emptyText={filtered ? t("emptyFiltered") : t("empty")}
       />
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useCallback, useId, useMemo, useRef } from "react";
 import useSWR from "swr";
@@ -17,12 +18,13 @@ import { useRecallStream } from "@/lib/client/use-recall-stream";
 import type { UserItem, UserPage } from "@/lib/users/list";
 import type { UnreadSparklines } from "@/lib/users/sparklines";
 
-const COLUMNS: { sort: UserSort; label: string; numeric?: boolean }[] = [
-  { sort: "userId", label: "User" },
-  { sort: "recallsSent", label: "Recalls sent", numeric: true },
-  { sort: "recallsReceived", label: "Recalls received", numeric: true },
-  { sort: "lastUnreadMsgNum", label: "Latest unread count", numeric: true },
-  { sort: "lastRecallAt", label: "Last recall" },
+// The label of each column is users.columns.<sort>.
+const COLUMNS: { sort: UserSort; numeric?: boolean }[] = [
+  { sort: "userId" },
+  { sort: "recallsSent", numeric: true },
+  { sort: "recallsReceived", numeric: true },
+  { sort: "lastUnreadMsgNum", numeric: true },
+  { sort: "lastRecallAt" },
 ];
 // What the API sorts by when the URL names no sort.
 const DEFAULT_SORT: UserSort = "recallsSent";
@@ -30,6 +32,8 @@ const DEFAULT_SORT: UserSort = "recallsSent";
 const REFRESH_EVERY_MS = 1000;
 
 export function UsersView() {
+  const t = useTranslations("users");
+  const format = useFormatter();
   const [params, setParams] = useQueryStates(userListParams);
   const { q, sort, order, since, until } = params;
   const searchId = useId();
@@ -89,15 +93,15 @@ export function UsersView() {
   const th = "whitespace-nowrap px-3 py-2 font-medium";
   return (
     <div className="space-y-5">
-      <h1 className="text-2xl font-semibold">Users</h1>
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
       <section
-        aria-label="Search and range"
+        aria-label={t("searchSection")}
         className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
       >
         <search>
           <form onSubmit={onSearch} key={q ?? ""} className="flex flex-wrap items-end gap-2">
             <label htmlFor={searchId} className="text-xs font-medium text-slate-600 dark:text-slate-300">
-              User ID starts with
+              {t("searchLabel")}
               <input
                 id={searchId}
                 name="q"
@@ -109,7 +113,7 @@ export function UsersView() {
               type="submit"
               className="focus-ring rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
             >
-              Search
+              {t("search")}
             </button>
             {q ? (
               <button
@@ -117,7 +121,7 @@ export function UsersView() {
                 onClick={() => void setParams({ q: null })}
                 className="focus-ring rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
               >
-                Clear
+                {t("clear")}
               </button>
             ) : null}
           </form>
@@ -128,14 +132,14 @@ export function UsersView() {
       {error && !data ? (
         <ErrorState error={error} onRetry={() => void mutate()} />
       ) : isLoading && !data ? (
-        <LoadingState label="Loading users…" />
+        <LoadingState label={t("loading")} />
       ) : rows.length === 0 ? (
-        <EmptyState>{q ? `No user ID starts with "${q}".` : "No recalls yet, so no users to show."}</EmptyState>
+        <EmptyState>{q ? t("noMatch", { q }) : t("empty")}</EmptyState>
       ) : (
         <>
           <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
             <table className="w-full min-w-[48rem] text-sm">
-              <caption className="sr-only">Recalls per user; column headers sort the table</caption>
+              <caption className="sr-only">{t("caption")}</caption>
               <thead className="bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
                 <tr>
                   {COLUMNS.map((c) => {
@@ -152,8 +156,8 @@ export function UsersView() {
                           onClick={() => sortBy(c.sort)}
                           className="focus-ring inline-flex items-center gap-1 rounded hover:underline"
                         >
-                          {c.label}
-                          <span aria-hidden="true" className={current ? "" : "text-slate-400"}>
+                          {t(`columns.${c.sort}`)}
+                          <span aria-hidden="true" className={current ? "" : "text-slate-500 dark:text-slate-400"}>
                             {current ? (activeOrder === "asc" ? "▲" : "▼") : "↕"}
                           </span>
                         </button>
@@ -161,10 +165,10 @@ export function UsersView() {
                     );
                   })}
                   <th scope="col" className={`${th} text-left`}>
-                    App
+                    {t("columns.app")}
                   </th>
                   <th scope="col" className={`${th} text-left`}>
-                    Unread count trend
+                    {t("columns.trend")}
                   </th>
                 </tr>
               </thead>
@@ -184,10 +188,10 @@ export function UsersView() {
                       </Link>
                     </td>
                     <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsSent">
-                      {u.recallsSent.toLocaleString("en-US")}
+                      {format.number(u.recallsSent)}
                     </td>
                     <td className="px-3 py-1.5 text-right tabular-nums" data-column="recallsReceived">
-                      {u.recallsReceived.toLocaleString("en-US")}
+                      {format.number(u.recallsReceived)}
                     </td>
                     <td className="px-3 py-1.5 text-right tabular-nums" data-column="lastUnreadMsgNum">
                       {u.lastUnreadMsgNum ?? "—"}
@@ -205,9 +209,7 @@ export function UsersView() {
             </table>
           </div>
           <div className="flex flex-wrap items-center gap-3 text-sm text-slate-500 dark:text-slate-400">
-            <span>
-              {rows.length.toLocaleString("en-US")} {rows.length === 1 ? "user" : "users"} shown
-            </span>
+            <span>{t("shown", { count: rows.length, n: format.number(rows.length) })}</span>
             {error ? <ErrorState error={error} onRetry={() => void mutate()} /> : null}
             {hasMore ? (
               <button
@@ -216,7 +218,7 @@ export function UsersView() {
                 onClick={() => void setSize(size + 1)}
                 className="focus-ring rounded-md border border-slate-300 px-3 py-1 text-slate-800 hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800"
               >
-                {loadingMore ? "Loading…" : "Load more users"}
+                {loadingMore ? t("loadingMore") : t("loadMore")}
               </button>
             ) : null}
           </div>
@@ -256,18 +258,15 @@ function useSparklines(rows: UserItem[], since: string | null, until: string | n
 }
 
 function UserSparkline({ userId, values, failed }: { userId: string; values: (number | null)[] | undefined; failed: boolean }) {
-  if (failed && !values) return <span className="text-xs text-red-600 dark:text-red-400">unavailable</span>;
-  if (!values) return <span className="text-xs text-slate-400">…</span>;
+  const t = useTranslations("users");
+  if (failed && !values) return <span className="text-xs text-red-700 dark:text-red-400">{t("unavailable")}</span>;
+  if (!values) return <span className="text-xs text-slate-500 dark:text-slate-400">…</span>;
   const known = values.filter((v): v is number => v !== null);
   const latest = known[known.length - 1];
   return (
     <Sparkline
       values={values}
-      label={
-        latest === undefined
-          ? `No unread counts reported for ${visibleText(userId)} in this range`
-          : `Unread count of ${visibleText(userId)} over the range, latest ${latest}`
-      }
+      label={latest === undefined ? t("sparkNone", { user: visibleText(userId) }) : t("sparkLabel", { user: visibleText(userId), latest })}
     />
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { ActionMessage, useAdminAction } from "@/components/admin-action";
 import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
 import { Timestamp } from "@/components/timestamp";
@@ -7,6 +8,7 @@ import type { HoldItem } from "@/lib/recalls/legal-holds";
 
 export function HoldsAdmin({ holds }: { holds: HoldItem[] }) {
   const { message, run } = useAdminAction();
+  const t = useTranslations("holds");
 
   async function place(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -15,7 +17,7 @@ export function HoldsAdmin({ holds }: { holds: HoldItem[] }) {
     const userId = String(data.get("userId") ?? "");
     const placed = await run(
       () => sendJson("/api/admin/holds", "POST", { userId, reason: String(data.get("reason") ?? "") }),
-      `${userId} is on hold.`,
+      t("placedMessage", { user: userId }),
     );
     if (placed) form.reset();
   }
@@ -23,30 +25,30 @@ export function HoldsAdmin({ holds }: { holds: HoldItem[] }) {
   return (
     <div className="space-y-6">
       <ActionMessage message={message} />
-      <form onSubmit={place} className="flex flex-wrap items-end gap-3" aria-label="Place a legal hold">
+      <form onSubmit={place} className="flex flex-wrap items-end gap-3" aria-label={t("placeLabel")}>
         <label className="flex flex-col text-sm">
-          User ID
+          {t("userId")}
           <input name="userId" required maxLength={256} className={`${input} font-mono`} />
         </label>
         <label className="flex flex-1 flex-col text-sm">
-          Reason
-          <input name="reason" required minLength={3} maxLength={500} className={input} placeholder="case or request reference" />
+          {t("reason")}
+          <input name="reason" required minLength={3} maxLength={500} className={input} placeholder={t("reasonHint")} />
         </label>
         <button type="submit" className={button}>
-          Place hold
+          {t("place")}
         </button>
       </form>
       {holds.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">No user is on hold.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("empty")}</p>
       ) : (
         <table className="w-full text-left text-sm">
           <thead>
             <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th className="py-2">User ID</th>
-              <th>Reason</th>
-              <th>Placed</th>
-              <th>Status</th>
-              <th>Actions</th>
+              <th className="py-2">{t("cols.userId")}</th>
+              <th>{t("cols.reason")}</th>
+              <th>{t("cols.placed")}</th>
+              <th>{t("cols.status")}</th>
+              <th>{t("cols.actions")}</th>
             </tr>
           </thead>
           <tbody>
@@ -54,26 +56,18 @@ export function HoldsAdmin({ holds }: { holds: HoldItem[] }) {
               <tr key={h.id} data-hold-user={h.userId} className="border-b border-slate-100 align-top dark:border-slate-800">
                 <td className="py-2 font-mono">{h.userId}</td>
                 <td>{h.reason}</td>
+                <td>{t.rich("placedBy", { at: () => <Timestamp value={h.placedAt} />, by: h.placedBy })}</td>
                 <td>
-                  <Timestamp value={h.placedAt} /> by {h.placedBy}
-                </td>
-                <td>
-                  {h.liftedAt ? (
-                    <>
-                      Lifted <Timestamp value={h.liftedAt} /> by {h.liftedBy}
-                    </>
-                  ) : (
-                    "Active"
-                  )}
+                  {h.liftedAt ? t.rich("liftedBy", { at: () => <Timestamp value={h.liftedAt} />, by: h.liftedBy ?? "" }) : t("active")}
                 </td>
                 <td>
                   {h.liftedAt ? null : (
                     <button
                       type="button"
                       className={button}
-                      onClick={() => run(() => sendJson(`/api/admin/holds/${h.id}`, "DELETE"), `The hold on ${h.userId} is lifted.`)}
+                      onClick={() => run(() => sendJson(`/api/admin/holds/${h.id}`, "DELETE"), t("liftedMessage", { user: h.userId }))}
                     >
-                      Lift hold on {h.userId}
+                      {t("lift", { user: h.userId })}
                     </button>
                   )}
                 </td>

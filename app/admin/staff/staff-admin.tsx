@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { ActionMessage, useAdminAction } from "@/components/admin-action";
 import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
 import { ROLES, type Role } from "@/lib/auth/roles";
@@ -7,6 +8,8 @@ import { sendJson } from "@/lib/client/api";
 
 export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: string }) {
   const { message, run } = useAdminAction();
+  const t = useTranslations("staff");
+  const tr = useTranslations("common.roles");
 
   async function create(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -21,7 +24,7 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
           role: data.get("role"),
           password: data.get("password"),
         }),
-      `Created ${email}.`,
+      t("createdMessage", { email }),
     );
     // Kept on failure, so that only the refused field needs changing.
     if (created) form.reset();
@@ -33,12 +36,12 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
       <table className="w-full text-left text-sm">
         <thead>
           <tr className="border-b border-slate-200 dark:border-slate-800">
-            <th className="py-2">Email</th>
-            <th>Name</th>
-            <th>Role</th>
-            <th>Status</th>
-            <th>Sessions</th>
-            <th>Actions</th>
+            <th className="py-2">{t("cols.email")}</th>
+            <th>{t("cols.name")}</th>
+            <th>{t("cols.role")}</th>
+            <th>{t("cols.status")}</th>
+            <th>{t("cols.sessions")}</th>
+            <th>{t("cols.actions")}</th>
           </tr>
         </thead>
         <tbody>
@@ -46,12 +49,12 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
             <tr key={s.id} data-staff-email={s.email} className="border-b border-slate-100 align-top dark:border-slate-800">
               <td className="py-2 font-mono">
                 {s.email}
-                {s.id === selfId ? " (you)" : ""}
+                {s.id === selfId ? ` ${t("you")}` : ""}
               </td>
               <td>{s.name}</td>
               <td>
                 <label className="sr-only" htmlFor={`role-${s.id}`}>
-                  Role of {s.email}
+                  {t("roleOf", { email: s.email })}
                 </label>
                 <select
                   id={`role-${s.id}`}
@@ -60,18 +63,18 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
                   onChange={(e) =>
                     run(
                       () => sendJson(`/api/admin/staff/${s.id}`, "PATCH", { role: e.target.value as Role }),
-                      `${s.email} is now ${e.target.value}.`,
+                      t("roleChanged", { email: s.email, role: tr(e.target.value as Role) }),
                     )
                   }
                 >
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
-                      {r}
+                      {tr(r)}
                     </option>
                   ))}
                 </select>
               </td>
-              <td>{s.disabled ? "Disabled" : "Active"}</td>
+              <td>{s.disabled ? t("disabled") : t("active")}</td>
               <td className="tabular-nums">{s.activeSessions}</td>
               <td className="space-x-2 space-y-1">
                 <button
@@ -80,32 +83,32 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
                   onClick={() =>
                     run(
                       () => sendJson(`/api/admin/staff/${s.id}`, "PATCH", { disabled: !s.disabled }),
-                      `${s.email} is ${s.disabled ? "enabled" : "disabled"}.`,
+                      s.disabled ? t("enabledMessage", { email: s.email }) : t("disabledMessage", { email: s.email }),
                     )
                   }
                 >
-                  {s.disabled ? `Enable ${s.email}` : `Disable ${s.email}`}
+                  {s.disabled ? t("enable", { email: s.email }) : t("disable", { email: s.email })}
                 </button>
                 <button
                   type="button"
                   className={button}
-                  onClick={() => run(() => sendJson(`/api/admin/staff/${s.id}/sessions`, "DELETE"), `Ended ${s.email}'s sessions.`)}
+                  onClick={() => run(() => sendJson(`/api/admin/staff/${s.id}/sessions`, "DELETE"), t("sessionsEnded", { email: s.email }))}
                 >
-                  End sessions of {s.email}
+                  {t("endSessions", { email: s.email })}
                 </button>
                 <button
                   type="button"
                   className={button}
                   onClick={() => {
-                    const password = window.prompt(`New password for ${s.email} (at least 12 characters):`);
+                    const password = window.prompt(t("passwordPrompt", { email: s.email }));
                     if (password)
                       void run(
                         () => sendJson(`/api/admin/staff/${s.id}/password`, "POST", { password }),
-                        `Set a new password for ${s.email}; their sessions ended.`,
+                        t("passwordSet", { email: s.email }),
                       );
                   }}
                 >
-                  Reset password of {s.email}
+                  {t("resetPassword", { email: s.email })}
                 </button>
               </td>
             </tr>
@@ -119,28 +122,28 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
         aria-labelledby="new-staff"
       >
         <h2 id="new-staff" className="font-semibold">
-          New staff account
+          {t("newAccount")}
         </h2>
         <label className="block text-sm">
-          New staff email
+          {t("newEmail")}
           <input name="email" type="email" required className={`${input} mt-1 block w-full`} />
         </label>
         <label className="block text-sm">
-          Name (optional)
+          {t("newName")}
           <input name="name" className={`${input} mt-1 block w-full`} />
         </label>
         <label className="block text-sm">
-          New staff role
+          {t("newRole")}
           <select name="role" defaultValue="viewer" className={`${input} mt-1 block w-full`}>
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {r}
+                {tr(r)}
               </option>
             ))}
           </select>
         </label>
         <label className="block text-sm">
-          Initial password (at least 12 characters, not a common one)
+          {t("newPassword")}
           <input
             name="password"
             type="password"
@@ -151,7 +154,7 @@ export function StaffAdmin({ staff, selfId }: { staff: StaffListItem[]; selfId: 
           />
         </label>
         <button type="submit" className={button}>
-          Create account
+          {t("create")}
         </button>
       </form>
     </div>

@@ -1,8 +1,10 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/page-guard";
 import { RecallDetailView } from "./recall-detail-view";
 
-export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
-  return { title: `Recall ${(await params).id} · Recall Monitor` };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  return { title: (await getTranslations("recalls.detail"))("title", { id: (await params).id }) };
 }
 
 // The recall is read through /api/recalls/{id}, like every view's data, so that the API's access

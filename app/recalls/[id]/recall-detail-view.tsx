@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import useSWR from "swr";
 import { userHref } from "@/components/recalls-table";
@@ -9,14 +10,28 @@ import { UserText } from "@/components/user-id";
 import { ApiError, fetchJson } from "@/lib/client/api";
 import type { RecallDetail } from "@/lib/recalls/list";
 
+// data-field keeps the English names the tests (and any user script) select by, in every language.
+const DATA_FIELD: Record<string, string> = {
+  received: "Received",
+  eventTime: "Event time",
+  sender: "Sender",
+  recipient: "Recipient",
+  msgKey: "MsgKey",
+  unread: "Recipient's unread count after the recall",
+  platform: "Platform",
+  clientIp: "Client IP",
+  sdkAppId: "App (SDKAppID)",
+};
+
 const link = "focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400";
 
 export function RecallDetailView({ id }: { id: string }) {
+  const t = useTranslations("recalls.detail");
   const { data, error, mutate } = useSWR<RecallDetail>(`/api/recalls/${encodeURIComponent(id)}`, fetchJson, { revalidateOnFocus: false });
   const back = (
     <p className="text-sm">
       <Link href="/recalls" className={link}>
-        ← Recall log
+        ← {t("back")}
       </Link>
     </p>
   );
@@ -25,8 +40,8 @@ export function RecallDetailView({ id }: { id: string }) {
     return (
       <div className="space-y-4">
         {back}
-        <h1 className="text-2xl font-semibold">{missing ? "No such recall" : `Recall ${id}`}</h1>
-        {missing ? <p>This link does not point to a stored recall.</p> : <ErrorState error={error} onRetry={() => void mutate()} />}
+        <h1 className="text-2xl font-semibold">{missing ? t("missing") : t("title", { id })}</h1>
+        {missing ? <p>{t("missingBody")}</p> : <ErrorState error={error} onRetry={() => void mutate()} />}
       </div>
     );
   }
@@ -34,7 +49,7 @@ export function RecallDetailView({ id }: { id: string }) {
     return (
       <div className="space-y-4">
         {back}
-        <LoadingState label="Loading the recall…" />
+        <LoadingState label={t("loading")} />
       </div>
     );
   }
@@ -42,39 +57,37 @@ export function RecallDetailView({ id }: { id: string }) {
 }
 
 function RecallDetails({ recall: r, back }: { recall: RecallDetail; back: ReactNode }) {
+  const t = useTranslations("recalls.detail");
+  // [field key (data-field, stable across languages), value]; the label is t(key).
   const rows: [string, ReactNode][] = [
-    ["Received", <Timestamp key="r" value={r.receivedAt} />],
-    ["Event time", <Timestamp key="e" value={r.eventTime} empty="not sent by IM" />],
+    ["received", <Timestamp key="r" value={r.receivedAt} />],
+    ["eventTime", <Timestamp key="e" value={r.eventTime} empty={t("notSent")} />],
     [
-      "Sender",
+      "sender",
       <Link key="f" href={userHref(r.fromAccount)} className={link}>
         <UserText value={r.fromAccount} />
       </Link>,
     ],
     [
-      "Recipient",
+      "recipient",
       <Link key="t" href={userHref(r.toAccount)} className={link}>
         <UserText value={r.toAccount} />
       </Link>,
     ],
     [
-      "MsgKey",
+      "msgKey",
       <span key="m" className="break-all font-mono">
         <UserText value={r.msgKey} />
       </span>,
     ],
-    ["Recipient's unread count after the recall", r.unreadMsgNum ?? "not sent by IM"],
+    ["unread", r.unreadMsgNum ?? t("notSent")],
     [
-      "Platform",
+      "platform",
       r.optPlatform ? (
         <span key="p">
           <UserText value={r.optPlatform} />
           {r.optPlatformRaw && r.optPlatformRaw !== r.optPlatform ? (
-            <>
-              {" "}
-              (sent as "<UserText value={r.optPlatformRaw} />
-              ")
-            </>
+            <> {t.rich("sentAs", { raw: () => <UserText value={r.optPlatformRaw ?? ""} /> })}</>
           ) : null}
         </span>
       ) : (
@@ -82,13 +95,13 @@ function RecallDetails({ recall: r, back }: { recall: RecallDetail; back: ReactN
       ),
     ],
     [
-      "Client IP",
+      "clientIp",
       <span key="i" className="font-mono">
         {r.clientIp === null ? "—" : <UserText value={r.clientIp} />}
       </span>,
     ],
     [
-      "App (SDKAppID)",
+      "sdkAppId",
       <span key="a" className="font-mono">
         <UserText value={r.sdkAppId} />
       </span>,
@@ -97,18 +110,18 @@ function RecallDetails({ recall: r, back }: { recall: RecallDetail; back: ReactN
   return (
     <div className="space-y-4">
       {back}
-      <h1 className="text-2xl font-semibold">Recall {r.id}</h1>
+      <h1 className="text-2xl font-semibold">{t("title", { id: r.id })}</h1>
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 rounded-lg border border-slate-200 bg-white p-5 sm:grid-cols-[max-content_1fr] dark:border-slate-800 dark:bg-slate-900">
-        {rows.map(([label, value]) => (
-          <div key={label} className="contents">
-            <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
-            <dd data-field={label}>{value}</dd>
+        {rows.map(([field, value]) => (
+          <div key={field} className="contents">
+            <dt className="text-slate-500 dark:text-slate-400">{t(`fields.${field}`)}</dt>
+            <dd data-field={DATA_FIELD[field]}>{value}</dd>
           </div>
         ))}
       </dl>
       <p className="text-sm">
         <Link href={`/recalls?from=${encodeURIComponent(r.fromAccount)}&to=${encodeURIComponent(r.toAccount)}`} className={link}>
-          Other recalls from <UserText value={r.fromAccount} /> to <UserText value={r.toAccount} />
+          {t.rich("others", { from: () => <UserText value={r.fromAccount} />, to: () => <UserText value={r.toAccount} /> })}
         </Link>
       </p>
     </div>

@@ -1,15 +1,19 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
+import { useErrorText } from "@/components/states";
 import type { CreatedToken, TokenListItem } from "@/lib/auth/api-tokens";
 import { ROLES, type Role, roleAtLeast } from "@/lib/auth/roles";
 import { sendJson } from "@/lib/client/api";
 
-const when = (iso: string | null) => (iso ? iso.replace("T", " ").slice(0, 16) + " UTC" : "never");
-
 export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem[]; ownRole: Role; maxDays: number }) {
   const router = useRouter();
+  const t = useTranslations("tokens");
+  const tr = useTranslations("common.roles");
+  const errorText = useErrorText();
+  const when = (iso: string | null) => (iso ? `${iso.replace("T", " ").slice(0, 16)} UTC` : t("never"));
   const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -28,7 +32,7 @@ export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem
       form.reset();
       router.refresh();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     }
   }
 
@@ -38,7 +42,7 @@ export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem
       await sendJson(`/api/tokens/${id}`, "DELETE");
       router.refresh();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     }
   }
 
@@ -54,67 +58,69 @@ export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem
           role="status"
           className="rounded-lg border border-emerald-300 bg-emerald-50 p-4 dark:border-emerald-800 dark:bg-emerald-950"
         >
-          <p className="font-semibold">Token “{created.name}” created. Copy it now: it is not shown again.</p>
+          <p className="font-semibold">{t("created", { name: created.name })}</p>
           <code className="mt-2 block break-all font-mono text-sm" data-testid="new-token">
             {created.token}
           </code>
         </section>
       ) : null}
-      <form onSubmit={create} className="flex flex-wrap items-end gap-3" aria-label="New API token">
+      <form onSubmit={create} className="flex flex-wrap items-end gap-3" aria-label={t("newToken")}>
         <label className="text-sm">
-          Token name
+          {t("name")}
           <input name="name" required maxLength={100} className={`${input} mt-1 block`} />
         </label>
         <label className="text-sm">
-          Token role
+          {t("role")}
           <select name="role" defaultValue="viewer" className={`${input} mt-1 block`}>
             {ROLES.filter((r) => roleAtLeast(ownRole, r)).map((r) => (
               <option key={r} value={r}>
-                {r}
+                {tr(r)}
               </option>
             ))}
           </select>
         </label>
         <label className="text-sm">
-          Expires in (days)
+          {t("days")}
           <input name="days" type="number" min={1} max={maxDays} defaultValue={90} required className={`${input} mt-1 block w-24`} />
         </label>
         <button type="submit" className={button}>
-          Create token
+          {t("create")}
         </button>
       </form>
       {tokens.length === 0 ? (
-        <p className="text-slate-600 dark:text-slate-400">No tokens yet.</p>
+        <p className="text-slate-600 dark:text-slate-400">{t("empty")}</p>
       ) : (
         <table className="w-full text-left text-sm">
           <thead>
             <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th className="py-2">Name</th>
-              <th>Prefix</th>
-              <th>Role</th>
-              <th>Created</th>
-              <th>Expires</th>
-              <th>Last used</th>
-              <th>Status</th>
-              <th />
+              <th className="py-2">{t("cols.name")}</th>
+              <th>{t("cols.prefix")}</th>
+              <th>{t("cols.role")}</th>
+              <th>{t("cols.created")}</th>
+              <th>{t("cols.expires")}</th>
+              <th>{t("cols.lastUsed")}</th>
+              <th>{t("cols.status")}</th>
+              <th>
+                <span className="sr-only">{t("cols.actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
-            {tokens.map((t) => {
-              const status = t.revokedAt ? "Revoked" : new Date(t.expiresAt) <= new Date() ? "Expired" : "Active";
+            {tokens.map((k) => {
+              const status = k.revokedAt ? "revoked" : new Date(k.expiresAt) <= new Date() ? "expired" : "active";
               return (
-                <tr key={t.id} data-token-prefix={t.prefix} className="border-b border-slate-100 dark:border-slate-800">
-                  <td className="py-2">{t.name}</td>
-                  <td className="font-mono">{t.prefix}…</td>
-                  <td>{t.role}</td>
-                  <td>{when(t.createdAt)}</td>
-                  <td>{when(t.expiresAt)}</td>
-                  <td>{when(t.lastUsedAt)}</td>
-                  <td>{status}</td>
+                <tr key={k.id} data-token-prefix={k.prefix} className="border-b border-slate-100 dark:border-slate-800">
+                  <td className="py-2">{k.name}</td>
+                  <td className="font-mono">{k.prefix}…</td>
+                  <td>{tr(k.role)}</td>
+                  <td>{when(k.createdAt)}</td>
+                  <td>{when(k.expiresAt)}</td>
+                  <td>{when(k.lastUsedAt)}</td>
+                  <td>{t(`status.${status}`)}</td>
                   <td>
-                    {status === "Active" ? (
-                      <button type="button" className={button} onClick={() => revoke(t.id)}>
-                        Revoke {t.name}
+                    {status === "active" ? (
+                      <button type="button" className={button} onClick={() => revoke(k.id)}>
+                        {t("revoke", { name: k.name })}
                       </button>
                     ) : null}
                   </td>

@@ -1,4 +1,6 @@
+import type { Metadata } from "next";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { visibleText } from "@/components/user-id";
 import { pathWithQuery } from "@/lib/auth/next-path";
 import { requireStaffPage } from "@/lib/auth/page-guard";
@@ -12,8 +14,8 @@ async function userIdOf(params: Promise<{ userId: string }>): Promise<string> {
   return segmentAfter((await headers()).get(REQUEST_PATH_HEADER), "/users/") ?? (await params).userId;
 }
 
-export async function generateMetadata({ params }: { params: Promise<{ userId: string }> }) {
-  return { title: `${visibleText(await userIdOf(params))} · Recall Monitor` };
+export async function generateMetadata({ params }: { params: Promise<{ userId: string }> }): Promise<Metadata> {
+  return { title: (await getTranslations("user"))("pageTitle", { user: visibleText(await userIdOf(params)) }) };
 }
 
 export default async function UserPage({

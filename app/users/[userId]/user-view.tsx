@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import useSWR from "swr";
 import { ExportCsvButton } from "@/components/export-csv-button";
@@ -18,6 +19,8 @@ import type { UserCounterparts, UserTrend } from "@/lib/users/trend";
 const DEFAULT_DAYS = 30;
 
 export function UserView({ userId, canExport }: { userId: string; canExport: boolean }) {
+  const t = useTranslations("user");
+  const user = () => <UserText value={userId} />;
   const [{ since, until, bucket: urlBucket }, setParams] = useQueryStates(userPageParams);
   const bucket = urlBucket ?? defaultBucket(since ?? new Date(Date.now() - DEFAULT_DAYS * 24 * 3600_000).toISOString(), until);
   const base = `/api/users/${encodeURIComponent(userId)}`;
@@ -33,19 +36,19 @@ export function UserView({ userId, canExport }: { userId: string; canExport: boo
     <div className="space-y-5">
       <p className="text-sm">
         <Link href="/users" className={link}>
-          ← Users
+          ← {t("back")}
         </Link>
       </p>
       <h1 className="break-all text-2xl font-semibold">
-        User <UserText value={userId} className="font-mono" />
+        {t.rich("title", { user: () => <UserText value={userId} className="font-mono" /> })}
       </h1>
       <section
-        aria-label="Time range"
+        aria-label={t("timeRange")}
         className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
       >
         <TimeRangePicker defaultPreset="30 days" />
         <fieldset className="flex flex-wrap items-center gap-2">
-          <legend className="mb-1 text-sm font-medium text-slate-600 dark:text-slate-300">Counts per</legend>
+          <legend className="mb-1 text-sm font-medium text-slate-600 dark:text-slate-300">{t("countsPer")}</legend>
           {BUCKETS.map((b) => (
             <button
               key={b}
@@ -58,78 +61,70 @@ export function UserView({ userId, canExport }: { userId: string; canExport: boo
                   : "border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
               }`}
             >
-              {b}
+              {t(`buckets.${b}`)}
             </button>
           ))}
         </fieldset>
       </section>
 
       <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
-        <Panel title="Unread count over time" id="unread-heading">
+        <Panel title={t("unreadOverTime")} id="unread-heading">
           {trend.error ? (
             <ErrorState error={trend.error} onRetry={() => void trend.mutate()} />
           ) : !trend.data ? (
-            <LoadingState label="Loading the trend…" />
+            <LoadingState label={t("loadingTrend")} />
           ) : trend.data.unread.length === 0 ? (
-            <EmptyState>
-              No recall received by <UserText value={userId} /> in this range reported an unread count.
-            </EmptyState>
+            <EmptyState>{t.rich("noUnread", { user })}</EmptyState>
           ) : (
             <UnreadTrendChart userId={userId} points={trend.data.unread} sampled={trend.data.unreadSampled} />
           )}
         </Panel>
-        <Panel title={`Recalls sent and received per ${bucket}`} id="buckets-heading">
+        <Panel title={t("sentReceivedPer", { bucket })} id="buckets-heading">
           {trend.error ? (
             <ErrorState error={trend.error} onRetry={() => void trend.mutate()} />
           ) : !trend.data ? (
             <LoadingState />
           ) : trend.data.buckets.every((b) => b.sent === 0 && b.received === 0) ? (
-            <EmptyState>
-              No recalls sent or received by <UserText value={userId} /> in this range.
-            </EmptyState>
+            <EmptyState>{t.rich("noneInRange", { user })}</EmptyState>
           ) : (
             <RecallBarsChart
               data={trend.data.buckets}
               series={[
-                { key: "sent", name: "Sent" },
-                { key: "received", name: "Received" },
+                { key: "sent", name: t("sent") },
+                { key: "received", name: t("received") },
               ]}
               unit={trend.data.bucket}
-              caption={`Recalls ${visibleText(userId)} sent and received per ${trend.data.bucket} (UTC ${trend.data.bucket === "day" ? "days" : "hours"})`}
+              caption={t("bucketsCaption", { user: visibleText(userId), bucket: trend.data.bucket })}
               testId="user-buckets"
             />
           )}
         </Panel>
       </div>
 
-      <Panel title="Top counterparts" id="counterparts-heading">
+      <Panel title={t("counterparts")} id="counterparts-heading">
         {counterparts.error ? (
           <ErrorState error={counterparts.error} onRetry={() => void counterparts.mutate()} />
         ) : !counterparts.data ? (
           <LoadingState />
         ) : counterparts.data.items.length === 0 ? (
-          <EmptyState>
-            <UserText value={userId} /> exchanged no recalls with anyone in this range.
-          </EmptyState>
+          <EmptyState>{t.rich("noCounterparts", { user })}</EmptyState>
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full text-sm" data-testid="counterparts">
-              <caption className="sr-only">
-                Users <UserText value={userId} /> exchanges recalls with most
-              </caption>
+              <caption className="sr-only">{t.rich("counterpartsCaption", { user })}</caption>
               <thead className="text-slate-500 dark:text-slate-400">
                 <tr>
                   <th scope="col" className="py-1 pr-4 text-left font-medium">
-                    User
+                    {t("colUser")}
                   </th>
                   <th scope="col" className="py-1 pr-4 text-right font-medium">
-                    Recalled by <UserText value={userId} />
+                    {t.rich("recalledBy", { user })}
                   </th>
                   <th scope="col" className="py-1 pr-4 text-right font-medium">
-                    Recalled to <UserText value={userId} />
+                    {t.rich("recalledTo", { user })}
                   </th>
                   <th scope="col" className="py-1 text-right font-medium">
-                    Total
+                    {t("total")}
                   </th>
                 </tr>
               </thead>
@@ -154,12 +149,12 @@ export function UserView({ userId, canExport }: { userId: string; canExport: boo
 
       <section aria-labelledby="log-heading" className="space-y-3">
         <h2 id="log-heading" className="text-lg font-semibold">
-          Recalls sent or received by <UserText value={userId} />
+          {t.rich("logHeading", { user })}
         </h2>
         <RecallLog
           filters={logFilters}
-          caption={`Recalls sent or received by ${visibleText(userId)}, newest first`}
-          emptyText={`No recalls sent or received by ${visibleText(userId)}${since || until ? " in this range" : ""}.`}
+          caption={t("logCaption", { user: visibleText(userId) })}
+          emptyText={t("logEmpty", { user: visibleText(userId), ranged: since || until ? "yes" : "no" })}
           actions={canExport ? <ExportCsvButton search={queryString(logFilters)} /> : null}
         />
       </section>
