@@ -24,6 +24,7 @@ const COLUMNS: { sort: UserSort; numeric?: boolean }[] = [
   { sort: "recallsSent", numeric: true },
   { sort: "recallsReceived", numeric: true },
   { sort: "lastUnreadMsgNum", numeric: true },
+  { sort: "recallRate", numeric: true },
   { sort: "lastRecallAt" },
 ];
 // What the API sorts by when the URL names no sort.
@@ -195,6 +196,13 @@ export function UsersView() {
                     </td>
                     <td className="px-3 py-1.5 text-right tabular-nums" data-column="lastUnreadMsgNum">
                       {u.lastUnreadMsgNum ?? "—"}
+                    </td>
+                    <td
+                      className="px-3 py-1.5 text-right tabular-nums"
+                      data-column="recallRate"
+                      title={t("rateTitle", { recalls: u.recallsSent, messages: u.messagesSent })}
+                    >
+                      {u.recallRate === null ? "—" : format.number(u.recallRate, { style: "percent", maximumFractionDigits: 1 })}
                     </td>
                     <td className="px-3 py-1.5">
                       <Timestamp value={u.lastRecallAt} />

@@ -8,8 +8,10 @@ import { toNumber } from "@/lib/db/values";
 import {
   type CallbackTally,
   POSTGRES_INGEST_SQL,
+  POSTGRES_MESSAGES_SQL,
   POSTGRES_TALLY_SQL,
   type PreparedBatch,
+  postgresMessageArgs,
   postgresRecallArgs,
   prepareBatch,
   SQLITE_STATEMENTS,
@@ -17,6 +19,7 @@ import {
   sqlitePlan,
   tallyArgs,
 } from "@/lib/recalls/ingest-sql";
+import type { NewMessage } from "@/lib/messages/new-message";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 
 export type { CallbackTally } from "@/lib/recalls/ingest-sql";
@@ -29,12 +32,17 @@ export function outcomesFromIds(ids: readonly (number | null)[]): StoreOutcome[]
 }
 
 /**
- * Stores `recalls` (which must have distinct identities) and adds `tallies` to the callback
- * counters. Returns one outcome per recall, in order. A recall that is already stored is a
- * duplicate delivery and changes nothing.
+ * Stores `recalls` and `messages` (each with distinct identities) and adds `tallies` to the
+ * callback counters, in one transaction. Returns one outcome per recall, then one per message, in
+ * order. A recall or message that is already stored is a duplicate delivery and changes nothing.
  */
-export async function storeRecalls(db: Db, recalls: readonly NewRecall[], tallies: readonly CallbackTally[] = []): Promise<StoreOutcome[]> {
-  const batch = prepareBatch(recalls, tallies);
+export async function storeRecalls(
+  db: Db,
+  recalls: readonly NewRecall[],
+  tallies: readonly CallbackTally[] = [],
+  messages: readonly NewMessage[] = [],
+): Promise<StoreOutcome[]> {
+  const batch = prepareBatch(recalls, tallies, messages);
   const ids = dialectOf(db) === "postgresql" ? await storeOnPostgres(db, batch) : await runSqlitePlan(db, sqlitePlan(batch));
   return outcomesFromIds(ids);
 }
@@ -45,36 +53,47 @@ export async function storeRecalls(db: Db, recalls: readonly NewRecall[], tallie
  * them runs everything in one transaction instead.
  */
 async function storeOnPostgres(db: Db, batch: PreparedBatch): Promise<(number | null)[]> {
-  const ids: (number | null)[] = batch.recalls.map(() => null);
+  type Stored = { ord: unknown; id: unknown }[];
+  const recallIds: (number | null)[] = batch.recalls.map(() => null);
+  const messageIds: (number | null)[] = batch.messages.map(() => null);
   const recallsQuery =
-    batch.recalls.length > 0
-      ? db.$queryRawUnsafe<{ ord: unknown; id: unknown }[]>(POSTGRES_INGEST_SQL, ...postgresRecallArgs(batch.recalls))
-      : undefined;
-  let stored: { ord: unknown; id: unknown }[] = [];
-  if (batch.tallies.length === 0) {
-    if (recallsQuery) stored = await recallsQuery;
-  } else {
-    const talliesQueries = batch.tallies.map((t) => db.$executeRawUnsafe(POSTGRES_TALLY_SQL, ...tallyArgs(t)));
-    if (recallsQuery) [stored] = await db.$transaction([recallsQuery, ...talliesQueries]);
-    else await db.$transaction(talliesQueries);
-  }
-  for (const row of stored) ids[toNumber(row.ord) - 1] = toNumber(row.id);
-  return ids;
+    batch.recalls.length > 0 ? db.$queryRawUnsafe<Stored>(POSTGRES_INGEST_SQL, ...postgresRecallArgs(batch.recalls)) : undefined;
+  const messagesQuery =
+    batch.messages.length > 0 ? db.$queryRawUnsafe<Stored>(POSTGRES_MESSAGES_SQL, ...postgresMessageArgs(batch.messages)) : undefined;
+  const talliesQueries = batch.tallies.map((t) => db.$executeRawUnsafe(POSTGRES_TALLY_SQL, ...tallyArgs(t)));
+  const queries = [recallsQuery, messagesQuery].filter((q) => q !== undefined);
+  let results: unknown[] = [];
+  // One statement is its own transaction; more than one share one.
+  if (queries.length + talliesQueries.length === 1) results = [await (queries[0] ?? talliesQueries[0])];
+  else if (queries.length + talliesQueries.length > 1) results = await db.$transaction([...queries, ...talliesQueries]);
+  let next = 0;
+  const fill = (ids: (number | null)[], present: boolean) => {
+    if (!present) return;
+    for (const row of results[next++] as Stored) ids[toNumber(row.ord) - 1] = toNumber(row.id);
+  };
+  fill(recallIds, recallsQuery !== undefined);
+  fill(messageIds, messagesQuery !== undefined);
+  return [...recallIds, ...messageIds];
 }
 
 /** The SQLite writer thread's plan, run through Prisma (tests and scripts without the thread). */
 async function runSqlitePlan(db: Db, plan: SqlitePlan): Promise<(number | null)[]> {
-  if (plan.recalls.length === 0 && plan.after.length === 0) return [];
+  if (plan.recalls.length === 0 && plan.messages.length === 0 && plan.after.length === 0) return [];
   return db.$transaction(async (tx) => {
     const ids: (number | null)[] = [];
-    for (const recall of plan.recalls) {
-      const [row] = await tx.$queryRawUnsafe<{ id: unknown }[]>(SQLITE_STATEMENTS.insertRecall, ...recall.insert);
-      if (row === undefined) {
-        ids.push(null);
-        continue;
+    for (const [insert, rows] of [
+      [SQLITE_STATEMENTS.insertRecall, plan.recalls],
+      [SQLITE_STATEMENTS.insertMessage, plan.messages],
+    ] as const) {
+      for (const item of rows) {
+        const [row] = await tx.$queryRawUnsafe<{ id: unknown }[]>(insert, ...item.insert);
+        if (row === undefined) {
+          ids.push(null);
+          continue;
+        }
+        ids.push(toNumber(row.id));
+        for (const [name, args] of item.whenStored) await tx.$executeRawUnsafe(SQLITE_STATEMENTS[name], ...args);
       }
-      ids.push(toNumber(row.id));
-      for (const [name, args] of recall.whenStored) await tx.$executeRawUnsafe(SQLITE_STATEMENTS[name], ...args);
     }
     for (const [name, args] of plan.after) await tx.$executeRawUnsafe(SQLITE_STATEMENTS[name], ...args);
     return ids;
