@@ -182,7 +182,13 @@ async function committed(submitted: Promise<StoreOutcome>, what: "recall" | "mes
  * stored, so a redelivery counts nothing), answered OK only after the commit, as a recall is.
  * A message IM failed to send (SendMsgResult not 0) reached no one: OK, not counted.
  */
-async function storeSentMessage(request: Request, sdkAppId: string, receivedAt: Date, im: Config["im"], sink: RecallSink): Promise<Verdict> {
+async function storeSentMessage(
+  request: Request,
+  sdkAppId: string,
+  receivedAt: Date,
+  im: Config["im"],
+  sink: RecallSink,
+): Promise<Verdict> {
   const bytes = await readBody(request);
   let message: NewMessage;
   try {

@@ -1,7 +1,7 @@
 // C2C.CallbackAfterSendMsg's body (Tencent intl doc 1047/34365). Only what we store is validated
 // strictly (the identity, as a recall's); MsgBody is kept as sent, bounded by the body size limit.
 import { z } from "zod";
-import { identifierProblem, InvalidBodyError } from "@/lib/im/recall-body";
+import { InvalidBodyError, identifierProblem } from "@/lib/im/recall-body";
 
 export const AFTER_SEND_COMMAND = "C2C.CallbackAfterSendMsg";
 
@@ -49,7 +49,9 @@ export function parseSendBody(text: string): SendBody {
   const parsed = sendBodySchema.safeParse(json);
   if (!parsed.success) throw new InvalidBodyError(parsed.error.issues.map((i) => i.message).join("; "));
   if (parsed.data.CallbackCommand !== undefined && parsed.data.CallbackCommand !== AFTER_SEND_COMMAND) {
-    throw new InvalidBodyError(`CallbackCommand in the body (${JSON.stringify(parsed.data.CallbackCommand.slice(0, 64))}) does not match the URL's`);
+    throw new InvalidBodyError(
+      `CallbackCommand in the body (${JSON.stringify(parsed.data.CallbackCommand.slice(0, 64))}) does not match the URL's`,
+    );
   }
   return parsed.data;
 }

@@ -3,8 +3,8 @@
 // commit (one fsync on SQLite) then serves many callbacks, which is what lets the receiver keep up
 // with IM without ever answering OK for a recall that is not on disk.
 import { log } from "@/lib/log";
+import { messageIdentity, type NewMessage } from "@/lib/messages/new-message";
 import { observeCommit, watchCommitQueue } from "@/lib/metrics";
-import { type NewMessage, messageIdentity } from "@/lib/messages/new-message";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import { recallIdentity } from "@/lib/recalls/new-recall";
 import type { CallbackTally, StoreOutcome } from "@/lib/recalls/store";

@@ -11,8 +11,9 @@
 // Extra rows per stored recall (e.g. a forwarding outbox row) belong in RecallPlan.whenStored on
 // SQLite and in one more CTE reading `fresh` in POSTGRES_INGEST_SQL: both run in the batch's
 // transaction, only for recalls that were new.
-import { MAX_COMMANDS_PER_APP, OTHER_COMMANDS } from "@/lib/recalls/commit-queue";
+
 import type { NewMessage } from "@/lib/messages/new-message";
+import { MAX_COMMANDS_PER_APP, OTHER_COMMANDS } from "@/lib/recalls/commit-queue";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 
 /** Callbacks answered OK, per app and command, since the last write. */

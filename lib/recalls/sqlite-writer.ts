@@ -15,9 +15,9 @@
 // TypeScript; being a generic executor, the string has nothing left to drift from.
 import { Worker } from "node:worker_threads";
 import { log } from "@/lib/log";
+import type { NewMessage } from "@/lib/messages/new-message";
 import type { WriteBatch } from "@/lib/recalls/commit-queue";
 import { prepareBatch, SQLITE_STATEMENTS, type SqlitePlan, sqlitePlan } from "@/lib/recalls/ingest-sql";
-import type { NewMessage } from "@/lib/messages/new-message";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import { type CallbackTally, outcomesFromIds, type StoreOutcome } from "@/lib/recalls/store";
 import { WriteError } from "@/lib/recalls/write-errors";

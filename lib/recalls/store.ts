@@ -5,6 +5,7 @@
 import type { Db } from "@/lib/db/client";
 import { dialectOf } from "@/lib/db/dialect";
 import { toNumber } from "@/lib/db/values";
+import type { NewMessage } from "@/lib/messages/new-message";
 import {
   type CallbackTally,
   POSTGRES_INGEST_SQL,
@@ -19,7 +20,6 @@ import {
   sqlitePlan,
   tallyArgs,
 } from "@/lib/recalls/ingest-sql";
-import type { NewMessage } from "@/lib/messages/new-message";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 
 export type { CallbackTally } from "@/lib/recalls/ingest-sql";
