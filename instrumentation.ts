@@ -22,6 +22,8 @@ export async function register() {
   }
   const { startRetention } = await import("@/lib/recalls/retention");
   startRetention(config, getDb);
+  const { startMessageRetention } = await import("@/lib/messages/retention");
+  startMessageRetention(config, getDb);
 }
 
 /**
