@@ -89,9 +89,10 @@ function keyset(col: Prisma.Sql, desc: boolean, c: UserCursor, value: unknown, s
 }
 
 /** Messages each user sent in [from, to) hours, for the recall rate. */
-function messagesSentIn(from: Date, to: Date, app: Prisma.Sql, q: string | undefined): Prisma.Sql {
+function messagesSentIn(range: { from: Date; to: Date } | null, app: Prisma.Sql, q: string | undefined): Prisma.Sql {
+  const inRange = range ? Prisma.sql`hour_start >= ${range.from} AND hour_start < ${range.to}` : Prisma.sql`1 = 1`;
   return Prisma.sql`SELECT sdk_app_id, user_id, SUM(sent) AS sent FROM user_message_hours
-    WHERE hour_start >= ${from} AND hour_start < ${to} AND ${app} AND ${prefixCondition(Prisma.sql`user_id`, q)}
+    WHERE ${inRange} AND ${app} AND ${prefixCondition(Prisma.sql`user_id`, q)}
     GROUP BY sdk_app_id, user_id`;
 }
 
@@ -103,8 +104,9 @@ function baseRows(query: UserListQuery): Prisma.Sql {
   const app = query.sdkAppId !== undefined ? Prisma.sql`sdk_app_id = ${query.sdkAppId}` : Prisma.sql`1 = 1`;
   const from = query.since ? hourStart(query.since) : new Date(0);
   const to = query.until ?? new Date(8.64e15);
-  const messages = messagesSentIn(from, to, app, query.q);
-  if (!query.since && !query.until) {
+  const allTime = !query.since && !query.until;
+  const messages = messagesSentIn(allTime ? null : { from, to }, app, query.q);
+  if (allTime) {
     return Prisma.sql`SELECT s.sdk_app_id AS sdk_app_id, s.user_id AS user_id, s.recalls_sent AS recalls_sent,
         s.recalls_received AS recalls_received, s.last_unread_msg_num AS last_unread_msg_num, s.last_recall_at AS last_recall_at,
         COALESCE(m.sent, 0) AS messages_sent, ${recallRate(Prisma.sql`s.recalls_sent`, Prisma.sql`m.sent`)} AS recall_rate
