@@ -122,7 +122,12 @@ export default async function run(args: string[]): Promise<void> {
     throw new UsageError(`--database must be sqlite or postgresql, got ${JSON.stringify(dialect)}`);
 
   for (const capture of [false, true]) {
-    const env: Record<string, string> = { ENABLE_BENCH_ROUTES: "1", LOG_LEVEL: "warn", IM_SDKAPPID: APP_ID };
+    const env: Record<string, string> = {
+      ENABLE_BENCH_ROUTES: "1",
+      LOG_LEVEL: "error",
+      IM_SDKAPPID: APP_ID,
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+    };
     if (capture) Object.assign(env, { IM_CAPTURE_MESSAGES: "1", MESSAGE_CONTENT_KEY: randomBytes(32).toString("base64") });
     const server = await startBenchServer({ name: `messages-${capture ? "on" : "off"}`, dialect, env });
     try {
