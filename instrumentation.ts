@@ -24,6 +24,8 @@ export async function register() {
   startRetention(config, getDb);
   const [{ startAlerts }, { getReadDb }] = await Promise.all([import("@/lib/alerts/evaluator"), import("@/lib/db/client")]);
   startAlerts(config, getDb, getReadDb);
+  const { startMessageRetention } = await import("@/lib/messages/retention");
+  startMessageRetention(config, getDb);
 }
 
 /**

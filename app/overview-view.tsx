@@ -194,6 +194,31 @@ function OverviewPanels({ data }: { data: Overview }) {
           </Panel>
         ))}
       </div>
+
+      <Panel title={t("recallRates", { min: data.recallRates.minMessages })} id="recall-rates-heading">
+        {data.recallRates.users.length === 0 ? (
+          <EmptyState>{t("noRates", { min: data.recallRates.minMessages })}</EmptyState>
+        ) : (
+          <ol className="space-y-1 text-sm" data-testid="recall-rates">
+            {data.recallRates.users.map((u, i) => (
+              <li key={`${u.sdkAppId}/${u.userId}`} className="flex justify-between gap-3">
+                <span className="break-all">
+                  <span className="mr-2 text-slate-400 tabular-nums">{i + 1}.</span>
+                  <Link href={userHref(u.userId)} className={link}>
+                    <UserText value={u.userId} />
+                  </Link>
+                </span>
+                <span className="whitespace-nowrap tabular-nums" title={t("rateOf", { recalls: u.recallsSent, messages: u.messagesSent })}>
+                  {format.number(u.rate, { style: "percent", maximumFractionDigits: 1 })}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </Panel>
+      <p className="text-sm text-slate-500 dark:text-slate-400" data-testid="message-capture">
+        {data.messageCapture ? t("captureOn") : t("captureOff")}
+      </p>
     </>
   );
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 import { parseAddressList, parseTrustProxy, TrustProxyError } from "@/lib/http/trust-proxy";
 import { LOCALES } from "@/lib/i18n/locales";
+import { type ContentKey, GENERATE_KEY_HINT, parseContentKey } from "@/lib/messages/content-key";
 
 // Scripts run outside Next.js, which loads .env for the app itself; values already in the
 // environment win over the file in both cases.
@@ -117,8 +118,39 @@ function resolveAuthSecret(fromEnv: string | undefined, env: Record<string, stri
   return undefined;
 }
 
+const contentKeys = z
+  .string()
+  .optional()
+  .transform((v, ctx): ContentKey[] => {
+    try {
+      return (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(parseContentKey);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
+
 const envSchema = z.object({
   IM_SDKAPPID: sdkAppIds,
+  /** 1: keep sent messages' bodies (encrypted) so recalls show what was recalled (docs/message-capture.md). */
+  IM_CAPTURE_MESSAGES: z
+    .enum(["0", "1", "true", "false", ""], { error: "expected 1 or 0" })
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+  /** 32 bytes, base64: encrypts captured content. Required when IM_CAPTURE_MESSAGES=1. */
+  MESSAGE_CONTENT_KEY: contentKeys.refine((keys) => keys.length <= 1, {
+    error: "expected one key (the keys it replaced go in MESSAGE_CONTENT_OLD_KEYS)",
+  }),
+  /** Comma-separated keys MESSAGE_CONTENT_KEY replaced: still decrypt the rows they encrypted. */
+  MESSAGE_CONTENT_OLD_KEYS: contentKeys,
+  /** Unrecalled messages (and their content) are deleted this long after they arrived. */
+  MESSAGE_RETENTION_HOURS: positiveInt(72, "hours"),
+  /** The overview ranks recall rates only among users who sent at least this many messages. */
+  RECALL_RATE_MIN_MESSAGES: positiveInt(20, "messages"),
   IM_CALLBACK_TOKEN: z
     .string()
     .optional()
@@ -228,6 +260,12 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     throw new ConfigError(`Invalid configuration (see .env.example):\n${formatIssues(parsed.error)}`);
   }
   const e = parsed.data;
+  const [currentKey] = e.MESSAGE_CONTENT_KEY;
+  if (e.IM_CAPTURE_MESSAGES && !currentKey) {
+    throw new ConfigError(
+      `Invalid configuration (see .env.example):\n  MESSAGE_CONTENT_KEY: required when IM_CAPTURE_MESSAGES=1 (32 bytes, base64; ${GENERATE_KEY_HINT})`,
+    );
+  }
   const isPostgres = e.DATABASE_URL.startsWith("postgres");
   return {
     im: {
@@ -241,6 +279,15 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       forward: e.IM_FORWARD_URL
         ? { url: e.IM_FORWARD_URL, timeoutMs: e.IM_FORWARD_TIMEOUT_MS, onFailure: e.IM_FORWARD_ON_FAILURE }
         : undefined,
+      /** Undefined: sent messages are counted, their content is not kept (lib/messages). */
+      capture: e.IM_CAPTURE_MESSAGES && currentKey ? { key: currentKey } : undefined,
+    },
+    messages: {
+      captureEnabled: e.IM_CAPTURE_MESSAGES,
+      /** Every key that may decrypt stored content: the current one first. */
+      keys: [...(currentKey ? [currentKey] : []), ...e.MESSAGE_CONTENT_OLD_KEYS],
+      retentionHours: e.MESSAGE_RETENTION_HOURS,
+      recallRateMinMessages: e.RECALL_RATE_MIN_MESSAGES,
     },
     /** Which proxies may set X-Forwarded-For/-Proto (see lib/http/trust-proxy.ts). */
     trustProxy: e.TRUST_PROXY,

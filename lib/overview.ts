@@ -100,6 +100,7 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
     recipients = ranked("received");
   }
   const toTop = (r: TopRow) => ({ userId: r.user_id, sdkAppId: r.sdk_app_id, recalls: toNumber(r.n) });
+  const recallRates = await topRecallRates(db, fromHour, until, app);
 
   const lastCallbackAt = callbacks._max.lastReceivedAt;
   const silenceMinutes = config.dashboard.callbackSilenceWarningMinutes;
@@ -116,6 +117,10 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
       .sort((a, b) => b.recalls - a.recalls || byPlatformName(a.platform, b.platform)),
     topSenders: senders.map(toTop),
     topRecipients: recipients.map(toTop),
+    /** Highest recalls sent / messages sent in the range, among users with at least `minMessages` sent. */
+    recallRates: { minMessages: config.messages.recallRateMinMessages, users: recallRates },
+    /** IM_CAPTURE_MESSAGES: whether sent messages' content is kept (counts always are). */
+    messageCapture: config.messages.captureEnabled,
     callbacks: {
       lastCallbackAt: lastCallbackAt?.toISOString() ?? null,
       secondsSinceLastCallback: silentForMs === null ? null : Math.max(0, Math.floor(silentForMs / 1000)),
@@ -125,4 +130,28 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
     },
   };
 }
+async function topRecallRates(db: Db, fromHour: Date, until: Date, app: Prisma.Sql) {
+  const min = config.messages.recallRateMinMessages;
+  const rows = await db.$queryRaw<{ sdk_app_id: string; user_id: string; sent: unknown; recalls: unknown; rate: unknown }[]>`
+    WITH m AS (
+      SELECT sdk_app_id, user_id, SUM(sent) AS sent FROM user_message_hours
+      WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app}
+      GROUP BY sdk_app_id, user_id HAVING SUM(sent) >= ${min}
+    ), r AS (
+      SELECT sdk_app_id, user_id, SUM(sent) AS recalls FROM user_hourly_counts
+      WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app} GROUP BY sdk_app_id, user_id
+    )
+    SELECT m.sdk_app_id, m.user_id, m.sent, r.recalls, CAST(r.recalls AS DOUBLE PRECISION) / m.sent AS rate
+    FROM m JOIN r ON r.sdk_app_id = m.sdk_app_id AND r.user_id = m.user_id
+    WHERE r.recalls > 0
+    ORDER BY rate DESC, m.user_id LIMIT ${TOP_USERS}`;
+  return rows.map((r) => ({
+    userId: r.user_id,
+    sdkAppId: r.sdk_app_id,
+    recallsSent: toNumber(r.recalls),
+    messagesSent: toNumber(r.sent),
+    rate: Number(r.rate),
+  }));
+}
+
 export type Overview = Awaited<ReturnType<typeof getOverview>>;

@@ -29,6 +29,7 @@ const COLUMNS: { sort: UserSort; numeric?: boolean }[] = [
   { sort: "recallsSent", numeric: true },
   { sort: "recallsReceived", numeric: true },
   { sort: "lastUnreadMsgNum", numeric: true },
+  { sort: "recallRate", numeric: true },
   { sort: "lastRecallAt" },
 ];
 // What the API sorts by when the URL names no sort.
@@ -176,6 +177,10 @@ export function UsersView() {
                     <dd className="tabular-nums">{format.number(u.recallsReceived)}</dd>
                     <dt>{t("columns.lastUnreadMsgNum")}</dt>
                     <dd className="tabular-nums">{u.lastUnreadMsgNum ?? "—"}</dd>
+                    <dt>{t("columns.recallRate")}</dt>
+                    <dd className="tabular-nums" title={t("rateTitle", { recalls: u.recallsSent, messages: u.messagesSent })}>
+                      {u.recallRate === null ? "—" : format.number(u.recallRate, { style: "percent", maximumFractionDigits: 1 })}
+                    </dd>
                     <dt>{t("columns.lastRecallAt")}</dt>
                     <dd>
                       <Timestamp value={u.lastRecallAt} />
@@ -244,6 +249,13 @@ export function UsersView() {
                       </td>
                       <td className="px-3 py-1.5 text-right tabular-nums" data-column="lastUnreadMsgNum">
                         {u.lastUnreadMsgNum ?? "—"}
+                      </td>
+                      <td
+                        className="px-3 py-1.5 text-right tabular-nums"
+                        data-column="recallRate"
+                        title={t("rateTitle", { recalls: u.recallsSent, messages: u.messagesSent })}
+                      >
+                        {u.recallRate === null ? "—" : format.number(u.recallRate, { style: "percent", maximumFractionDigits: 1 })}
                       </td>
                       <td className="px-3 py-1.5">
                         <Timestamp value={u.lastRecallAt} />

@@ -32,6 +32,7 @@ export const USER_SORTS = [
   "recallsReceived",
   "lastUnreadMsgNum",
   "lastRecallAt",
+  "recallRate",
 ] as const satisfies readonly ApiUserSort[];
 export type UserSort = (typeof USER_SORTS)[number];
 export const ORDERS = ["asc", "desc"] as const;

@@ -14,6 +14,9 @@ import { InvalidBodyError, identifierProblem, parseRecallBody, RECALL_COMMAND } 
 import { imResponse } from "@/lib/im/response";
 import { isConfiguredApp, verifyCallbackSign } from "@/lib/im/sign";
 import { errorId, log } from "@/lib/log";
+import { toNewMessage } from "@/lib/messages/capture";
+import type { NewMessage } from "@/lib/messages/new-message";
+import { AFTER_SEND_COMMAND, parseSendBody } from "@/lib/messages/send-body";
 import { countCallback } from "@/lib/metrics";
 import { type NewRecall, toNewRecall } from "@/lib/recalls/new-recall";
 import type { StoreOutcome } from "@/lib/recalls/store";
@@ -27,6 +30,8 @@ const COMMIT_DEADLINE_MS = 1_500;
 
 export type RecallSink = {
   submit(recall: NewRecall): Promise<StoreOutcome>;
+  /** A sent message (C2C.CallbackAfterSendMsg): counted, and its content kept when capture is on. */
+  submitMessage(message: NewMessage): Promise<StoreOutcome>;
   tally(sdkAppId: string, command: string, at: Date): void;
 };
 
@@ -123,6 +128,8 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
     return { status: relayed.status, outcome: relayed.outcome, response: relayed.response };
   }
 
+  if (command === AFTER_SEND_COMMAND) return storeSentMessage(request, sdkAppId, receivedAt, im, sink);
+
   // One URL receives every command the console enables, including "before" callbacks whose
   // answer decides whether a user's message is delivered: all of them get OK, unread.
   if (command !== RECALL_COMMAND) {
@@ -156,28 +163,63 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
 
   // Forwarding mode: the backend's copy commits with the recall (lib/im/forward-outbox.ts).
   const copy = recallCopyFor(im, forwardRequestFor(request, bytes), receivedAt, COMMIT_DEADLINE_MS);
-  let result: StoreOutcome;
-  try {
-    result = await withDeadline(sink.submit(copy ? { ...recall, forward: copy } : recall), COMMIT_DEADLINE_MS);
-  } catch (error) {
-    if (error instanceof QueueFullError)
-      throw new Refusal(503, "recall not stored, the receiver is overloaded; retry later", "failed:queue_full");
-    const id = errorId();
-    log("error", "im_callback_store_failed", { errorId: id, error: error instanceof Error ? error.message : String(error) });
-    // A write that failed for this recall alone (not the database) is not worth a retry.
-    if (!isUnavailable(error)) throw new Refusal(400, `recall could not be stored (log id ${id})`, "refused:store");
-    // Readiness (/api/health) reports a failing database (which may still answer reads), not a
-    // commit that was merely slower than this callback's deadline.
-    if (!(error instanceof CommitDeadlineError))
-      noteCommit({ ok: false, reason: error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200) });
-    throw new Refusal(503, `recall not stored, database unavailable; retry later (log id ${id})`, "failed:database");
-  }
-  noteCommit({ ok: true });
+  const result = await committed(sink.submit(copy ? { ...recall, forward: copy } : recall), "recall");
   sink.tally(sdkAppId, command, receivedAt);
   // IM's answer depends only on the commit above; the backend's copy is sent now (or by the
   // outbox). A duplicate's copy was stored with the first delivery, which sends it.
   if (copy && result.outcome === "stored") forwardStoredRecall(im, copy);
   return { status: 200, outcome: result.outcome };
+}
+
+/** Waits for the commit; maps a failure to IM's answer (503: retry later, 400: this one cannot be stored). */
+async function committed(submitted: Promise<StoreOutcome>, what: "recall" | "message"): Promise<StoreOutcome> {
+  try {
+    const result = await withDeadline(submitted, COMMIT_DEADLINE_MS);
+    noteCommit({ ok: true });
+    return result;
+  } catch (error) {
+    if (error instanceof QueueFullError)
+      throw new Refusal(503, `${what} not stored, the receiver is overloaded; retry later`, "failed:queue_full");
+    const id = errorId();
+    log("error", "im_callback_store_failed", { errorId: id, error: error instanceof Error ? error.message : String(error) });
+    // A write that failed for this one alone (not the database) is not worth a retry.
+    if (!isUnavailable(error)) throw new Refusal(400, `${what} could not be stored (log id ${id})`, "refused:store");
+    // Readiness (/api/health) reports a failing database (which may still answer reads), not a
+    // commit that was merely slower than this callback's deadline.
+    if (!(error instanceof CommitDeadlineError))
+      noteCommit({ ok: false, reason: error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200) });
+    throw new Refusal(503, `${what} not stored, database unavailable; retry later (log id ${id})`, "failed:database");
+  }
+}
+
+/**
+ * C2C.CallbackAfterSendMsg: counted once per message for sender and recipient (its identity is
+ * stored, so a redelivery counts nothing), answered OK only after the commit, as a recall is.
+ * A message IM failed to send (SendMsgResult not 0) reached no one: OK, not counted.
+ */
+async function storeSentMessage(
+  request: Request,
+  sdkAppId: string,
+  receivedAt: Date,
+  im: Config["im"],
+  sink: RecallSink,
+): Promise<Verdict> {
+  const bytes = await readBody(request);
+  let message: NewMessage;
+  try {
+    const body = parseSendBody(decodeBody(bytes));
+    if (body.SendMsgResult) {
+      sink.tally(sdkAppId, AFTER_SEND_COMMAND, receivedAt);
+      return { status: 200, outcome: "ignored:not_sent" };
+    }
+    message = toNewMessage(body, { sdkAppId, receivedAt }, im.capture);
+  } catch (error) {
+    if (error instanceof InvalidBodyError || error instanceof BodyEncodingError) throw new Refusal(400, error.message, "refused:body");
+    throw error;
+  }
+  const result = await committed(sink.submitMessage(message), "message");
+  sink.tally(sdkAppId, AFTER_SEND_COMMAND, receivedAt);
+  return { status: 200, outcome: `message:${result.outcome}` };
 }
 
 async function readBody(request: Request): Promise<Uint8Array> {

@@ -3,6 +3,7 @@
 // commit (one fsync on SQLite) then serves many callbacks, which is what lets the receiver keep up
 // with IM without ever answering OK for a recall that is not on disk.
 import { log } from "@/lib/log";
+import { messageIdentity, type NewMessage } from "@/lib/messages/new-message";
 import { observeCommit, watchCommitQueue } from "@/lib/metrics";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import { recallIdentity } from "@/lib/recalls/new-recall";
@@ -10,13 +11,21 @@ import type { CallbackTally, StoreOutcome } from "@/lib/recalls/store";
 import { isUnavailable, QueueFullError, WriteTimeoutError } from "@/lib/recalls/write-errors";
 
 /**
- * Writes a batch in one transaction, one outcome per recall in order. `signal` aborts when the
- * job's deadline passes: a writer that can be stuck (the SQLite thread) then replaces itself.
+ * Writes a batch in one transaction, one outcome per recall and then one per sent message, in
+ * order. `signal` aborts when the job's deadline passes: a writer that can be stuck (the SQLite
+ * thread) then replaces itself.
  */
-export type WriteBatch = (recalls: NewRecall[], tallies: CallbackTally[], signal?: AbortSignal) => Promise<StoreOutcome[]>;
+export type WriteBatch = (
+  recalls: NewRecall[],
+  tallies: CallbackTally[],
+  signal?: AbortSignal,
+  messages?: NewMessage[],
+) => Promise<StoreOutcome[]>;
 
 type Waiter = { resolve(outcome: StoreOutcome): void; reject(error: unknown): void };
-type Entry = { recall: NewRecall; waiters: Waiter[] };
+// Sent messages (C2C.CallbackAfterSendMsg) share the queue, its commits and its rules with recalls.
+type Item = { kind: "recall"; recall: NewRecall } | { kind: "message"; message: NewMessage };
+type Entry = { item: Item; waiters: Waiter[] };
 
 // SQLite allows 32,766 bound parameters per statement; 10 per recall leaves ample room.
 const MAX_BATCH = 500;
@@ -71,16 +80,24 @@ export class CommitQueue {
    * failed, and at once with QueueFullError when the queue is full.
    */
   submit(recall: NewRecall): Promise<StoreOutcome> {
+    return this.enqueue({ kind: "recall", recall }, recallIdentity(recall));
+  }
+
+  /** As submit, for a sent message: resolves once it is committed (or found to be counted already). */
+  submitMessage(message: NewMessage): Promise<StoreOutcome> {
+    return this.enqueue({ kind: "message", message }, messageIdentity(message));
+  }
+
+  private enqueue(item: Item, key: string): Promise<StoreOutcome> {
     if (this.waiting >= this.maxWaiting) return Promise.reject(new QueueFullError(this.maxWaiting));
     this.waiting += 1;
     return new Promise<StoreOutcome>((resolve, reject) => {
-      const key = recallIdentity(recall);
       const entry = this.pending.get(key);
       if (entry) {
         // The first delivery stores it; the rest are duplicates.
         entry.waiters.push({ resolve: (o) => resolve(o.outcome === "stored" ? { outcome: "duplicate" } : o), reject });
       } else {
-        this.pending.set(key, { recall, waiters: [{ resolve, reject }] });
+        this.pending.set(key, { item, waiters: [{ resolve, reject }] });
       }
       this.schedule();
     }).finally(() => {
@@ -160,16 +177,26 @@ export class CommitQueue {
   }
 
   /** One writer job, abandoned (and its writer told to replace itself) once its deadline passes. */
-  private async writeWithDeadline(recalls: NewRecall[], tallies: CallbackTally[]): Promise<StoreOutcome[]> {
+  /** Writes the entries' items (and tallies); returns one outcome per entry, in the entries' order. */
+  private async writeWithDeadline(entries: Entry[], tallies: CallbackTally[]): Promise<StoreOutcome[]> {
+    const recalls: NewRecall[] = [];
+    const messages: NewMessage[] = [];
+    for (const { item } of entries) {
+      if (item.kind === "recall") recalls.push(item.recall);
+      else messages.push(item.message);
+    }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new WriteTimeoutError(this.writeDeadlineMs)), this.writeDeadlineMs);
     const expired = new Promise<never>((_, reject) => {
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
     });
     try {
-      const outcomes = await Promise.race([this.write(recalls, tallies, controller.signal), expired]);
-      if (outcomes.length !== recalls.length) throw new Error("store returned the wrong number of outcomes");
-      return outcomes;
+      const outcomes = await Promise.race([this.write(recalls, tallies, controller.signal, messages), expired]);
+      if (outcomes.length !== recalls.length + messages.length) throw new Error("store returned the wrong number of outcomes");
+      // Back to the entries' order: the writer returns recalls' outcomes, then messages'.
+      let r = 0;
+      let m = recalls.length;
+      return entries.map(({ item }) => outcomes[item.kind === "recall" ? r++ : m++] as StoreOutcome);
     } finally {
       clearTimeout(timer);
     }
@@ -189,10 +216,7 @@ export class CommitQueue {
         const tallies = this.takeTallies();
         try {
           const started = performance.now();
-          const outcomes = await this.writeWithDeadline(
-            batch.map((e) => e.recall),
-            tallies,
-          );
+          const outcomes = await this.writeWithDeadline(batch, tallies);
           if (batch.length > 0) this.recordBatch(batch.length, performance.now() - started);
           batch.forEach((entry, i) => {
             settle(entry, outcomes[i]);
@@ -239,7 +263,7 @@ export class CommitQueue {
       const entry = batch[i];
       if (!entry) continue;
       try {
-        const [outcome] = await this.writeWithDeadline([entry.recall], []);
+        const [outcome] = await this.writeWithDeadline([entry], []);
         settle(entry, outcome);
       } catch (error) {
         fail(entry, error);

@@ -12,6 +12,8 @@
 // reading `fresh` in POSTGRES_INGEST_SQL: both run in the batch's transaction, only for recalls
 // that were new. Forwarding mode's outbox row (the backend's copy, lib/recalls/forward-copy.ts) is
 // one: insertForwardCopy on SQLite, the `copies` CTE on PostgreSQL.
+
+import type { NewMessage } from "@/lib/messages/new-message";
 import { MAX_COMMANDS_PER_APP, OTHER_COMMANDS } from "@/lib/recalls/commit-queue";
 import type { ForwardCopy } from "@/lib/recalls/forward-copy";
 import type { NewRecall } from "@/lib/recalls/new-recall";
@@ -65,7 +67,20 @@ export type PreparedRecall = {
 
 export type PreparedTally = { sdkAppId: string; command: string; count: number; lastReceivedAt: string };
 
-export type PreparedBatch = { recalls: PreparedRecall[]; tallies: PreparedTally[] };
+/** A sent message (C2C.CallbackAfterSendMsg) with every value its statements bind. */
+export type PreparedMessage = {
+  sdkAppId: string;
+  fromAccount: string;
+  toAccount: string;
+  msgKey: string;
+  msgTime: string | null;
+  receivedAt: string;
+  hourStart: string;
+  content: Uint8Array | null;
+  contentKeyId: string | null;
+};
+
+export type PreparedBatch = { recalls: PreparedRecall[]; tallies: PreparedTally[]; messages: PreparedMessage[] };
 
 // A lone UTF-16 surrogate cannot be stored as UTF-8 (PostgreSQL's driver would store U+FFFD
 // instead): such a recall fails its batch, and the commit queue retries row by row, so only it
@@ -95,11 +110,34 @@ export function prepareRecall(r: NewRecall): PreparedRecall {
   };
 }
 
+export function prepareMessage(m: NewMessage): PreparedMessage {
+  for (const value of [m.sdkAppId, m.fromAccount, m.toAccount, m.msgKey]) {
+    if (LONE_SURROGATE.test(value)) throw new Error("a message's identity holds a lone UTF-16 surrogate, which the database would alter");
+  }
+  return {
+    sdkAppId: m.sdkAppId,
+    fromAccount: m.fromAccount,
+    toAccount: m.toAccount,
+    msgKey: m.msgKey,
+    msgTime: m.msgTime === null ? null : storedTime(m.msgTime),
+    receivedAt: storedTime(m.receivedAt),
+    // Counted in the hour IM told us about it, like recalls.
+    hourStart: storedTime(hourStart(m.receivedAt)),
+    content: m.content,
+    contentKeyId: m.contentKeyId,
+  };
+}
+
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function prepareBatch(recalls: readonly NewRecall[], tallies: readonly CallbackTally[]): PreparedBatch {
+export function prepareBatch(
+  recalls: readonly NewRecall[],
+  tallies: readonly CallbackTally[],
+  messages: readonly NewMessage[] = [],
+): PreparedBatch {
   return {
     recalls: recalls.map(prepareRecall),
+    messages: messages.map(prepareMessage),
     // A fixed order takes row locks in the same order in every transaction (no deadlocks on PostgreSQL).
     tallies: [...tallies]
       .sort((a, b) => byKey(a.sdkAppId, b.sdkAppId) || byKey(a.command, b.command))
@@ -131,6 +169,12 @@ const USER_HOURS_CONFLICT = `ON CONFLICT (sdk_app_id, user_id, hour_start) DO UP
 
 const APP_HOURS_CONFLICT = `ON CONFLICT (sdk_app_id, hour_start, opt_platform) DO UPDATE SET
   recalls = recall_hourly_counts.recalls + excluded.recalls`;
+
+const MESSAGE_HOURS_CONFLICT = `ON CONFLICT (sdk_app_id, user_id, hour_start) DO UPDATE SET
+  sent = user_message_hours.sent + excluded.sent,
+  received = user_message_hours.received + excluded.received`;
+
+const MESSAGE_COLUMNS = "sdk_app_id, from_account, to_account, msg_key, msg_time, received_at, content, content_key_id";
 
 const RECALL_COLUMNS =
   "sdk_app_id, from_account, to_account, msg_key, unread_msg_num, event_time, received_at, opt_platform_raw, opt_platform, client_ip";
@@ -189,14 +233,20 @@ export const SQLITE_STATEMENTS = {
   upsertAppHour: `INSERT INTO recall_hourly_counts (sdk_app_id, hour_start, opt_platform, recalls) VALUES (?, ?, ?, ?) ${APP_HOURS_CONFLICT}`,
   upsertTally: tallyUpsert(() => "?"),
   insertForwardCopy: `INSERT INTO forward_outbox (${FORWARD_COPY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+  insertMessage: `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (${RECALL_IDENTITY}) DO NOTHING RETURNING id`,
+  upsertMessageHour: `INSERT INTO user_message_hours (sdk_app_id, user_id, hour_start, sent, received) VALUES (?, ?, ?, ?, ?) ${MESSAGE_HOURS_CONFLICT}`,
 } as const;
 
 export type SqliteStatementName = keyof typeof SQLITE_STATEMENTS;
 export type SqliteCall = readonly [SqliteStatementName, SqlValue[]];
 /** One recall: `insert` returns its id, or nothing when it is stored already; `whenStored` then runs only for a new one. */
 export type RecallPlan = { insert: SqlValue[]; whenStored: SqliteCall[] };
-/** A batch as the SQLite writer runs it: plain data, posted to the thread as it is. */
-export type SqlitePlan = { recalls: RecallPlan[]; after: SqliteCall[] };
+/**
+ * A batch as the SQLite writer runs it: plain data, posted to the thread as it is. `messages`
+ * have the recalls' shape, with insertMessage as their insert: a redelivered message counts nothing.
+ */
+export type SqlitePlan = { recalls: RecallPlan[]; messages: RecallPlan[]; after: SqliteCall[] };
 
 export function sqlitePlan(batch: PreparedBatch): SqlitePlan {
   return {
@@ -222,6 +272,13 @@ export function sqlitePlan(batch: PreparedBatch): SqlitePlan {
         ["upsertAppHour", [r.sdkAppId, r.hourStart, r.platformKey, 1]],
         // After the recall's own rows, so the outbox's ids follow the order of receipt.
         ...(r.forward ? [["insertForwardCopy", forwardCopyArgs(r.forward)] as const] : []),
+      ],
+    })),
+    messages: batch.messages.map((m) => ({
+      insert: [m.sdkAppId, m.fromAccount, m.toAccount, m.msgKey, m.msgTime, m.receivedAt, m.content, m.contentKeyId],
+      whenStored: [
+        ["upsertMessageHour", [m.sdkAppId, m.fromAccount, m.hourStart, 1, 0]],
+        ["upsertMessageHour", [m.sdkAppId, m.toAccount, m.hourStart, 0, 1]],
       ],
     })),
     after: batch.tallies.map((t) => ["upsertTally", tallyArgs(t)] as const),
@@ -326,3 +383,50 @@ export function postgresRecallArgs(recalls: readonly PreparedRecall[]): SqlValue
 
 /** The tally statement for PostgreSQL (tallyArgs are its parameters). */
 export const POSTGRES_TALLY_SQL = tallyUpsert((n, type) => `$${n}::${type}`);
+
+/**
+ * Stores a batch's sent messages and counts the new ones for sender and recipient, in one
+ * statement, with the same ordering rules as POSTGRES_INGEST_SQL (ids in arrival order, rows and
+ * counters in key order, counters only after every insert). Returns (ord, id) of the new messages.
+ */
+export const POSTGRES_MESSAGES_SQL = `WITH input AS (
+  SELECT i.*, nextval('messages_id_seq'::regclass)::int AS id
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[], $6::timestamp(3)[], $7::bytea[],
+              $8::text[], $9::timestamp(3)[])
+       WITH ORDINALITY AS i(sdk_app_id, from_account, to_account, msg_key, msg_time, received_at, content,
+                            content_key_id, hour_start, ord)
+  ORDER BY i.ord
+), ins AS (
+  INSERT INTO messages (id, ${MESSAGE_COLUMNS})
+  SELECT id, ${MESSAGE_COLUMNS} FROM input ORDER BY ${RECALL_IDENTITY}
+  ON CONFLICT (${RECALL_IDENTITY}) DO NOTHING
+  RETURNING id
+), fresh AS (
+  SELECT input.* FROM input JOIN ins USING (id)
+), roles AS (
+  SELECT sdk_app_id, from_account AS user_id, 1 AS sent, 0 AS received, hour_start FROM fresh
+  UNION ALL
+  SELECT sdk_app_id, to_account, 0, 1, hour_start FROM fresh
+), hours AS (
+  INSERT INTO user_message_hours (sdk_app_id, user_id, hour_start, sent, received)
+  SELECT sdk_app_id, user_id, hour_start, sum(sent), sum(received)
+  FROM roles GROUP BY sdk_app_id, user_id, hour_start ORDER BY sdk_app_id, user_id, hour_start
+  ${MESSAGE_HOURS_CONFLICT}
+)
+SELECT ord, id FROM fresh`;
+
+/** POSTGRES_MESSAGES_SQL's parameters: one array per column, in the order of its unnest. */
+export function postgresMessageArgs(messages: readonly PreparedMessage[]): (SqlValue | Uint8Array)[][] {
+  const column = <K extends keyof PreparedMessage>(key: K) => messages.map((m) => m[key]);
+  return [
+    column("sdkAppId"),
+    column("fromAccount"),
+    column("toAccount"),
+    column("msgKey"),
+    column("msgTime"),
+    column("receivedAt"),
+    column("content"),
+    column("contentKeyId"),
+    column("hourStart"),
+  ];
+}

@@ -12,7 +12,7 @@ const holder = globalThis as unknown as { recallMonitorQueue?: CommitQueue };
 export function batchWriterFor(database: Config["database"], db: () => Promise<Db>): WriteBatch {
   // SQLite commits block the thread that runs them: keep them off the event loop.
   if (database.dialect === "sqlite") return sqliteBatchWriter(database.file);
-  return async (recalls, tallies) => storeRecalls(await db(), recalls, tallies);
+  return async (recalls, tallies, _signal, messages) => storeRecalls(await db(), recalls, tallies, messages);
 }
 
 export function ingestQueue(): CommitQueue {

@@ -60,10 +60,10 @@ export function onRecallsStored(listener: (maxId: number) => void): () => void {
 
 /** Wraps the commit queue's writer (whichever it is) so each committed batch is announced. */
 export function notifyAfter(write: WriteBatch): WriteBatch {
-  return async (recalls, tallies) => {
-    const outcomes = await write(recalls, tallies);
-    // After the commit, so a woken stream finds the rows.
-    notifyRecallsStored(outcomes);
+  return async (recalls, tallies, signal, messages) => {
+    const outcomes = await write(recalls, tallies, signal, messages);
+    // After the commit, so a woken stream finds the rows. Messages' ids (after the recalls') are another table's.
+    notifyRecallsStored(outcomes.slice(0, recalls.length));
     return outcomes;
   };
 }

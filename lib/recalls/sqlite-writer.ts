@@ -15,6 +15,7 @@
 // TypeScript; being a generic executor, the string has nothing left to drift from.
 import { Worker } from "node:worker_threads";
 import { log } from "@/lib/log";
+import type { NewMessage } from "@/lib/messages/new-message";
 import type { WriteBatch } from "@/lib/recalls/commit-queue";
 import { prepareBatch, SQLITE_STATEMENTS, type SqlitePlan, sqlitePlan } from "@/lib/recalls/ingest-sql";
 import type { NewRecall } from "@/lib/recalls/new-recall";
@@ -46,14 +47,16 @@ const run = (calls) => {
 
 const write = db.transaction((plan) => {
   const ids = [];
-  for (const recall of plan.recalls) {
-    const row = statements.insertRecall.get(...recall.insert);
-    if (row === undefined) {
-      ids.push(null);
-      continue;
+  for (const [insert, items] of [[statements.insertRecall, plan.recalls], [statements.insertMessage, plan.messages]]) {
+    for (const item of items) {
+      const row = insert.get(...item.insert);
+      if (row === undefined) {
+        ids.push(null);
+        continue;
+      }
+      ids.push(Number(row.id));
+      run(item.whenStored);
     }
-    ids.push(Number(row.id));
-    run(recall.whenStored);
   }
   run(plan.after);
   return ids;
@@ -115,10 +118,10 @@ export function sqliteBatchWriter(file: string): WriteBatch {
   };
 
   current = start();
-  return (recalls: NewRecall[], tallies: CallbackTally[], signal?: AbortSignal) =>
+  return (recalls: NewRecall[], tallies: CallbackTally[], signal?: AbortSignal, messages: NewMessage[] = []) =>
     new Promise<StoreOutcome[]>((resolve, reject) => {
       // Derived on this thread, before posting, exactly as storeRecalls derives them.
-      const job: WriterJob = { id: nextId++, plan: sqlitePlan(prepareBatch(recalls, tallies)) };
+      const job: WriterJob = { id: nextId++, plan: sqlitePlan(prepareBatch(recalls, tallies, messages)) };
       current ??= start();
       const writer = current;
       const id = job.id;

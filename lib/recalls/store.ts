@@ -7,11 +7,14 @@ import Database, { type Statement } from "better-sqlite3";
 import type { Db } from "@/lib/db/client";
 import { databaseOf } from "@/lib/db/dialect";
 import { toNumber } from "@/lib/db/values";
+import type { NewMessage } from "@/lib/messages/new-message";
 import {
   type CallbackTally,
   POSTGRES_INGEST_SQL,
+  POSTGRES_MESSAGES_SQL,
   POSTGRES_TALLY_SQL,
   type PreparedBatch,
+  postgresMessageArgs,
   postgresRecallArgs,
   prepareBatch,
   SQLITE_STATEMENTS,
@@ -36,12 +39,17 @@ export function outcomesFromIds(ids: readonly (number | null)[]): StoreOutcome[]
 }
 
 /**
- * Stores `recalls` (which must have distinct identities) and adds `tallies` to the callback
- * counters. Returns one outcome per recall, in order. A recall that is already stored is a
- * duplicate delivery and changes nothing.
+ * Stores `recalls` and `messages` (each with distinct identities) and adds `tallies` to the
+ * callback counters, in one transaction. Returns one outcome per recall, then one per message, in
+ * order. A recall or message that is already stored is a duplicate delivery and changes nothing.
  */
-export async function storeRecalls(db: Db, recalls: readonly NewRecall[], tallies: readonly CallbackTally[] = []): Promise<StoreOutcome[]> {
-  const batch = prepareBatch(recalls, tallies);
+export async function storeRecalls(
+  db: Db,
+  recalls: readonly NewRecall[],
+  tallies: readonly CallbackTally[] = [],
+  messages: readonly NewMessage[] = [],
+): Promise<StoreOutcome[]> {
+  const batch = prepareBatch(recalls, tallies, messages);
   const database = databaseOf(db);
   const ids = database.dialect === "postgresql" ? await storeOnPostgres(db, batch) : runSqlitePlan(database.file, sqlitePlan(batch));
   return outcomesFromIds(ids);
@@ -53,21 +61,27 @@ export async function storeRecalls(db: Db, recalls: readonly NewRecall[], tallie
  * them runs everything in one transaction instead.
  */
 async function storeOnPostgres(db: Db, batch: PreparedBatch): Promise<(number | null)[]> {
-  const ids: (number | null)[] = batch.recalls.map(() => null);
+  type Stored = { ord: unknown; id: unknown }[];
+  const recallIds: (number | null)[] = batch.recalls.map(() => null);
+  const messageIds: (number | null)[] = batch.messages.map(() => null);
   const recallsQuery =
-    batch.recalls.length > 0
-      ? db.$queryRawUnsafe<{ ord: unknown; id: unknown }[]>(POSTGRES_INGEST_SQL, ...postgresRecallArgs(batch.recalls))
-      : undefined;
-  let stored: { ord: unknown; id: unknown }[] = [];
-  if (batch.tallies.length === 0) {
-    if (recallsQuery) stored = await recallsQuery;
-  } else {
-    const talliesQueries = batch.tallies.map((t) => db.$executeRawUnsafe(POSTGRES_TALLY_SQL, ...tallyArgs(t)));
-    if (recallsQuery) [stored] = await db.$transaction([recallsQuery, ...talliesQueries]);
-    else await db.$transaction(talliesQueries);
-  }
-  for (const row of stored) ids[toNumber(row.ord) - 1] = toNumber(row.id);
-  return ids;
+    batch.recalls.length > 0 ? db.$queryRawUnsafe<Stored>(POSTGRES_INGEST_SQL, ...postgresRecallArgs(batch.recalls)) : undefined;
+  const messagesQuery =
+    batch.messages.length > 0 ? db.$queryRawUnsafe<Stored>(POSTGRES_MESSAGES_SQL, ...postgresMessageArgs(batch.messages)) : undefined;
+  const talliesQueries = batch.tallies.map((t) => db.$executeRawUnsafe(POSTGRES_TALLY_SQL, ...tallyArgs(t)));
+  const queries = [recallsQuery, messagesQuery].filter((q) => q !== undefined);
+  let results: unknown[] = [];
+  // One statement is its own transaction; more than one share one.
+  if (queries.length + talliesQueries.length === 1) results = [await (queries[0] ?? talliesQueries[0])];
+  else if (queries.length + talliesQueries.length > 1) results = await db.$transaction([...queries, ...talliesQueries]);
+  let next = 0;
+  const fill = (ids: (number | null)[], present: boolean) => {
+    if (!present) return;
+    for (const row of results[next++] as Stored) ids[toNumber(row.ord) - 1] = toNumber(row.id);
+  };
+  fill(recallIds, recallsQuery !== undefined);
+  fill(messageIds, messagesQuery !== undefined);
+  return [...recallIds, ...messageIds];
 }
 
 /**
@@ -76,7 +90,7 @@ async function storeOnPostgres(db: Db, batch: PreparedBatch): Promise<(number | 
  * Prisma, a 1,500-recall seed took tens of seconds and held the write lock throughout.
  */
 function runSqlitePlan(file: string, plan: SqlitePlan): (number | null)[] {
-  if (plan.recalls.length === 0 && plan.after.length === 0) return [];
+  if (plan.recalls.length === 0 && plan.messages.length === 0 && plan.after.length === 0) return [];
   const connection = new Database(file, { fileMustExist: true, timeout: SCRIPT_BUSY_TIMEOUT_MS });
   try {
     connection.pragma("synchronous = FULL");
@@ -95,14 +109,19 @@ function runSqlitePlan(file: string, plan: SqlitePlan): (number | null)[] {
     // The same steps as the writer thread's (lib/recalls/sqlite-writer.ts).
     const write = connection.transaction((batch: SqlitePlan) => {
       const ids: (number | null)[] = [];
-      for (const recall of batch.recalls) {
-        const row = statement("insertRecall").get(...recall.insert) as { id: number | bigint } | undefined;
-        if (row === undefined) {
-          ids.push(null);
-          continue;
+      for (const [insert, items] of [
+        ["insertRecall", batch.recalls],
+        ["insertMessage", batch.messages],
+      ] as const) {
+        for (const item of items) {
+          const row = statement(insert).get(...item.insert) as { id: number | bigint } | undefined;
+          if (row === undefined) {
+            ids.push(null);
+            continue;
+          }
+          ids.push(toNumber(row.id));
+          run(item.whenStored);
         }
-        ids.push(toNumber(row.id));
-        run(recall.whenStored);
       }
       run(batch.after);
       return ids;

@@ -139,3 +139,45 @@ describe("signedCallbackUrl", () => {
     expect(url.searchParams.has("RequestTime")).toBe(false);
   });
 });
+
+describe("sent messages", () => {
+  it("sends valid C2C.CallbackAfterSendMsg bodies in Chinese and English with emoji, images and custom elements", async () => {
+    const { parseSendBody } = await import("@/lib/messages/send-body");
+    const sends = generate(6000, { otherShare: 0.6 }).filter((c) => c.command === "C2C.CallbackAfterSendMsg");
+    expect(sends.length).toBeGreaterThan(500);
+    const types = new Set<string>();
+    let chinese = false;
+    let english = false;
+    let emoji = false;
+    for (const s of sends) {
+      const body = parseSendBody(JSON.stringify(s.body));
+      for (const e of body.MsgBody ?? []) {
+        types.add(e.MsgType);
+        const text = typeof e.MsgContent.Text === "string" ? e.MsgContent.Text : "";
+        chinese ||= /\p{Script=Han}/u.test(text);
+        english ||= /[A-Za-z]{4}/.test(text);
+        emoji ||= /\p{Extended_Pictographic}/u.test(text);
+      }
+    }
+    expect([...types].sort()).toEqual(["TIMCustomElem", "TIMFaceElem", "TIMFileElem", "TIMImageElem", "TIMLocationElem", "TIMTextElem"]);
+    expect([chinese, english, emoji]).toEqual([true, true, true]);
+  });
+
+  it("recalls some sent messages with their real MsgKeys, 5 s to 3 min after sending", () => {
+    const traffic = new TrafficGenerator({ sdkAppId: "1400000001", users: 200, seed: 9, otherShare: 0.6 });
+    const sentAt = new Map<string, number>();
+    const delays: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const now = NOW + i * 50;
+      const c = traffic.next(now);
+      if (c.command === "C2C.CallbackAfterSendMsg") sentAt.set(String(c.body.MsgKey), now);
+      if (c.kind === "recall" && sentAt.has(c.recall.msgKey)) {
+        const sent = sentAt.get(c.recall.msgKey) ?? 0;
+        delays.push(now - sent);
+      }
+    }
+    expect(delays.length).toBeGreaterThan(100);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(5_000);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(180_000 + 50);
+  });
+});

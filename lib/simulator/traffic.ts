@@ -96,6 +96,8 @@ export type TrafficOptions = {
   eventTimeShare?: number;
   /** Share of recalls without UnreadMsgNum (also the Chinese doc's variant). */
   noUnreadShare?: number;
+  /** Share of sent messages (C2C.CallbackAfterSendMsg) recalled 5 s to 3 min later with their MsgKey. */
+  recallSentShare?: number;
 };
 
 export type RecallFacts = { identity: string; fromAccount: string; toAccount: string; msgKey: string };
@@ -115,6 +117,63 @@ type SentRecall = { query: Record<string, string>; body: Record<string, unknown>
 
 // Enough history that redeliveries reach back a while, as IM's retries do.
 const RECENT_RECALLS = 500;
+// Recalls of sent messages waiting for their time; beyond this the oldest plans are dropped.
+const MAX_PLANNED_RECALLS = 5_000;
+
+const TEXTS = [
+  "你好，今天下午三点开会吗？",
+  "On my way, be there in 5 minutes",
+  "好的👌",
+  "Can you send me the report before Friday?",
+  "哈哈哈哈 😂😂",
+  "发错了，不好意思",
+  "Oops, wrong chat 🙈",
+  "晚上一起吃饭吧 🍜",
+  "My password is hunter2 (don't tell anyone)",
+  "明天见！",
+];
+
+/** A realistic MsgBody: mostly text (Chinese and English, emoji), some faces, images, custom elements, locations, files. */
+function messageBody(rng: Rng): Record<string, unknown>[] {
+  const roll = rng();
+  const text = () => ({ MsgType: "TIMTextElem", MsgContent: { Text: TEXTS[Math.floor(rng() * TEXTS.length)] } });
+  if (roll < 0.62) return [text()];
+  if (roll < 0.7) return [text(), { MsgType: "TIMFaceElem", MsgContent: { Index: intBetween(rng, 0, 200), Data: "[微笑]" } }];
+  if (roll < 0.82) {
+    const size = intBetween(rng, 20_000, 3_000_000);
+    const uuid = `${intBetween(rng, 1e8, 9e8)}_image`;
+    return [
+      {
+        MsgType: "TIMImageElem",
+        MsgContent: {
+          UUID: uuid,
+          ImageFormat: 1,
+          ImageInfoArray: [
+            { Type: 1, Size: size, Width: 1080, Height: 1920, URL: `https://example.invalid/im/${uuid}?size=orig` },
+            { Type: 3, Size: Math.round(size / 20), Width: 198, Height: 352, URL: `https://example.invalid/im/${uuid}?size=thumb` },
+          ],
+        },
+      },
+    ];
+  }
+  if (roll < 0.92)
+    return [
+      {
+        MsgType: "TIMCustomElem",
+        MsgContent: { Data: JSON.stringify({ type: "order", id: intBetween(rng, 1e5, 9e5) }), Desc: "订单卡片", Ext: "order_card" },
+      },
+    ];
+  if (roll < 0.96)
+    return [{ MsgType: "TIMLocationElem", MsgContent: { Desc: "深圳市南山区腾讯大厦", Latitude: 22.540503, Longitude: 113.934528 } }];
+  return [
+    {
+      MsgType: "TIMFileElem",
+      MsgContent: { FileName: "报价单-2026.xlsx", FileSize: intBetween(rng, 10_000, 900_000), Url: "https://example.invalid/im/file" },
+    },
+  ];
+}
+
+type PlannedRecall = { atMs: number; from: number; to: number; msgKey: string };
 
 export const userId = (index: number) => `user_${String(index + 1).padStart(5, "0")}`;
 
@@ -132,6 +191,8 @@ export class TrafficGenerator {
   private readonly otherShare: number;
   private readonly eventTimeShare: number;
   private readonly noUnreadShare: number;
+  private readonly recallSentShare: number;
+  private planned: PlannedRecall[] = [];
 
   constructor(private readonly options: TrafficOptions) {
     if (!Number.isInteger(options.users) || options.users < 2) throw new Error("traffic needs at least 2 users");
@@ -140,6 +201,7 @@ export class TrafficGenerator {
     this.otherShare = options.otherShare ?? 0.25;
     this.eventTimeShare = options.eventTimeShare ?? 0.3;
     this.noUnreadShare = options.noUnreadShare ?? 0.1;
+    this.recallSentShare = options.recallSentShare ?? 0.15;
     // Zipf-like: the first few users recall far more often than the long tail.
     this.senders = new WeightedPicker(Array.from({ length: options.users }, (_, i) => [i, 1 / (i + 1) ** 1.1] as const));
     this.unread = Array.from({ length: options.users }, () => intBetween(this.rng, 0, 12));
@@ -155,6 +217,12 @@ export class TrafficGenerator {
 
   /** The next callback at wall-clock time `nowMs`. */
   next(nowMs: number): PlannedCallback {
+    // A sent message whose recall is due is recalled with its real MsgKey.
+    const due = this.planned[0];
+    if (due && due.atMs <= nowMs) {
+      this.planned.shift();
+      return this.recall(nowMs, due);
+    }
     const roll = this.rng();
     if (roll < this.otherShare) return this.other(nowMs);
     if (roll < this.otherShare + this.duplicateShare && this.recent.length > 0) {
@@ -175,10 +243,10 @@ export class TrafficGenerator {
     return { ...this.baseQuery(command), ClientIP: ip, OptPlatform: platform };
   }
 
-  private recall(nowMs: number): PlannedCallback {
-    const from = this.senders.pick(this.rng);
-    let to = intBetween(this.rng, 0, this.options.users - 2);
-    if (to >= from) to += 1;
+  private recall(nowMs: number, of?: PlannedRecall): PlannedCallback {
+    const from = of ? of.from : this.senders.pick(this.rng);
+    let to = of ? of.to : intBetween(this.rng, 0, this.options.users - 2);
+    if (!of && to >= from) to += 1;
     const fromAccount = userId(from);
     const toAccount = userId(to);
 
@@ -187,9 +255,12 @@ export class TrafficGenerator {
     const unread = Math.max(0, (this.unread[to] as number) + drift);
     this.unread[to] = unread;
 
-    const seq = (this.msgSeq[from] as number) + 1;
-    this.msgSeq[from] = seq;
-    const msgKey = `${seq}_${intBetween(this.rng, 1_000_000, 4_294_967_295)}_${Math.floor(nowMs / 1000) - intBetween(this.rng, 0, 110)}`;
+    let msgKey = of?.msgKey;
+    if (msgKey === undefined) {
+      const seq = (this.msgSeq[from] as number) + 1;
+      this.msgSeq[from] = seq;
+      msgKey = `${seq}_${intBetween(this.rng, 1_000_000, 4_294_967_295)}_${Math.floor(nowMs / 1000) - intBetween(this.rng, 0, 110)}`;
+    }
 
     const body: Record<string, unknown> = {
       CallbackCommand: RECALL_COMMAND,
@@ -275,7 +346,19 @@ export class TrafficGenerator {
             EventTime: nowMs,
           },
         };
-      default:
+      default: {
+        const seq = (this.msgSeq[from] as number) + 1;
+        this.msgSeq[from] = seq;
+        const random = intBetween(this.rng, 1, 4_294_967_295);
+        const seconds = Math.floor(nowMs / 1000);
+        const msgKey = `${seq}_${random}_${seconds}`;
+        const after = command === "C2C.CallbackAfterSendMsg";
+        // Some sent messages are recalled 5 s to 3 min later, with the MsgKey IM gave them.
+        if (after && to !== from && this.rng() < this.recallSentShare) {
+          this.planned.push({ atMs: nowMs + intBetween(this.rng, 5_000, 180_000), from, to, msgKey });
+          this.planned.sort((a, b) => a.atMs - b.atMs);
+          if (this.planned.length > MAX_PLANNED_RECALLS) this.planned.shift();
+        }
         return {
           kind: "other",
           command,
@@ -284,14 +367,18 @@ export class TrafficGenerator {
             CallbackCommand: command,
             From_Account: fromAccount,
             To_Account: toAccount,
-            MsgSeq: this.msgSeq[from],
-            MsgRandom: intBetween(this.rng, 1, 4_294_967_295),
-            MsgTime: Math.floor(nowMs / 1000),
-            MsgKey: `${this.msgSeq[from]}_${intBetween(this.rng, 1, 1e9)}_${Math.floor(nowMs / 1000)}`,
-            MsgBody: [msgText],
+            MsgSeq: seq,
+            MsgRandom: random,
+            MsgTime: seconds,
+            MsgKey: msgKey,
+            OnlineOnlyFlag: 0,
+            ...(after ? { SendMsgResult: 0, ErrorInfo: "send msg succeed", UnreadMsgNum: intBetween(this.rng, 0, 12) } : {}),
+            MsgBody: after ? messageBody(this.rng) : [msgText],
+            ...(this.rng() < 0.1 ? { CloudCustomData: JSON.stringify({ trace: intBetween(this.rng, 1, 1e6) }) } : {}),
             EventTime: nowMs,
           },
         };
+      }
     }
   }
 }

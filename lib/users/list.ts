@@ -12,7 +12,7 @@ import { toDate, toNullableNumber, toNumber } from "@/lib/db/values";
 import { hourStart } from "@/lib/recalls/aggregates";
 import { dateRangeShape, pagingShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
 
-export const USER_SORTS = ["userId", "recallsSent", "recallsReceived", "lastUnreadMsgNum", "lastRecallAt"] as const;
+export const USER_SORTS = ["userId", "recallsSent", "recallsReceived", "lastUnreadMsgNum", "lastRecallAt", "recallRate"] as const;
 export type UserSort = (typeof USER_SORTS)[number];
 
 const SORT_COLUMN: Record<UserSort, string> = {
@@ -21,7 +21,10 @@ const SORT_COLUMN: Record<UserSort, string> = {
   recallsReceived: "recalls_received",
   lastUnreadMsgNum: "last_unread_msg_num",
   lastRecallAt: "last_recall_at",
+  recallRate: "recall_rate",
 };
+/** Sorts whose value may be missing (sorted last in either order). */
+const NULLABLE_SORTS: readonly UserSort[] = ["lastUnreadMsgNum", "recallRate"];
 
 /** Sort value (ms for lastRecallAt, null for a missing unread count), userId, sdkAppId. */
 export const userCursorShape = z.object({ v: z.union([z.number(), z.string(), z.null()]), u: z.string(), a: z.string() });
@@ -47,6 +50,8 @@ type UserRow = {
   recalls_received: unknown;
   last_unread_msg_num: unknown;
   last_recall_at: unknown;
+  messages_sent: unknown;
+  recall_rate: unknown;
 };
 
 function toUserItem(r: UserRow) {
@@ -57,6 +62,10 @@ function toUserItem(r: UserRow) {
     recallsReceived: toNumber(r.recalls_received),
     lastUnreadMsgNum: toNullableNumber(r.last_unread_msg_num),
     lastRecallAt: toDate(r.last_recall_at).toISOString(),
+    /** Messages sent in the range (C2C.CallbackAfterSendMsg), 0 when none were counted. */
+    messagesSent: toNumber(r.messages_sent),
+    /** Recalls sent / messages sent in the range; null without counted messages. */
+    recallRate: r.recall_rate === null || r.recall_rate === undefined ? null : Number(r.recall_rate),
   };
 }
 export type UserItem = ReturnType<typeof toUserItem>;
@@ -79,21 +88,40 @@ function keyset(col: Prisma.Sql, desc: boolean, c: UserCursor, value: unknown, s
   return Prisma.sql`${col} ${le} ${value} AND (${col} ${lt} ${value} OR ${tie})`;
 }
 
+/** Messages each user sent in [from, to) hours, for the recall rate. */
+function messagesSentIn(range: { from: Date; to: Date } | null, app: Prisma.Sql, q: string | undefined): Prisma.Sql {
+  const inRange = range ? Prisma.sql`hour_start >= ${range.from} AND hour_start < ${range.to}` : Prisma.sql`1 = 1`;
+  return Prisma.sql`SELECT sdk_app_id, user_id, SUM(sent) AS sent FROM user_message_hours
+    WHERE ${inRange} AND ${app} AND ${prefixCondition(Prisma.sql`user_id`, q)}
+    GROUP BY sdk_app_id, user_id`;
+}
+
+/** Recalls sent / messages sent, as a double on both databases (so a cursor's value compares exactly). */
+const recallRate = (recalls: Prisma.Sql, messages: Prisma.Sql) =>
+  Prisma.sql`CASE WHEN COALESCE(${messages}, 0) > 0 THEN CAST(${recalls} AS DOUBLE PRECISION) / ${messages} ELSE NULL END`;
+
 function baseRows(query: UserListQuery): Prisma.Sql {
   const app = query.sdkAppId !== undefined ? Prisma.sql`sdk_app_id = ${query.sdkAppId}` : Prisma.sql`1 = 1`;
-  if (!query.since && !query.until) {
-    return Prisma.sql`SELECT sdk_app_id, user_id, recalls_sent, recalls_received, last_unread_msg_num, last_recall_at
-      FROM user_stats WHERE ${app} AND ${prefixCondition(Prisma.sql`user_id`, query.q)}`;
-  }
   const from = query.since ? hourStart(query.since) : new Date(0);
   const to = query.until ?? new Date(8.64e15);
+  const allTime = !query.since && !query.until;
+  const messages = messagesSentIn(allTime ? null : { from, to }, app, query.q);
+  if (allTime) {
+    return Prisma.sql`SELECT s.sdk_app_id AS sdk_app_id, s.user_id AS user_id, s.recalls_sent AS recalls_sent,
+        s.recalls_received AS recalls_received, s.last_unread_msg_num AS last_unread_msg_num, s.last_recall_at AS last_recall_at,
+        COALESCE(m.sent, 0) AS messages_sent, ${recallRate(Prisma.sql`s.recalls_sent`, Prisma.sql`m.sent`)} AS recall_rate
+      FROM user_stats s LEFT JOIN (${messages}) m ON m.sdk_app_id = s.sdk_app_id AND m.user_id = s.user_id
+      WHERE ${query.sdkAppId !== undefined ? Prisma.sql`s.sdk_app_id = ${query.sdkAppId}` : Prisma.sql`1 = 1`} AND ${prefixCondition(Prisma.sql`s.user_id`, query.q)}`;
+  }
   return Prisma.sql`SELECT h.sdk_app_id AS sdk_app_id, h.user_id AS user_id, h.sent AS recalls_sent, h.received AS recalls_received,
-        s.last_unread_msg_num AS last_unread_msg_num, s.last_recall_at AS last_recall_at
+        s.last_unread_msg_num AS last_unread_msg_num, s.last_recall_at AS last_recall_at,
+        COALESCE(m.sent, 0) AS messages_sent, ${recallRate(Prisma.sql`h.sent`, Prisma.sql`m.sent`)} AS recall_rate
       FROM (SELECT sdk_app_id, user_id, SUM(sent) AS sent, SUM(received) AS received
             FROM user_hourly_counts
             WHERE hour_start >= ${from} AND hour_start < ${to} AND ${app} AND ${prefixCondition(Prisma.sql`user_id`, query.q)}
             GROUP BY sdk_app_id, user_id) h
-      JOIN user_stats s ON s.sdk_app_id = h.sdk_app_id AND s.user_id = h.user_id`;
+      JOIN user_stats s ON s.sdk_app_id = h.sdk_app_id AND s.user_id = h.user_id
+      LEFT JOIN (${messages}) m ON m.sdk_app_id = h.sdk_app_id AND m.user_id = h.user_id`;
 }
 
 export async function listUsers(db: Db, query: UserListQuery) {
@@ -101,7 +129,7 @@ export async function listUsers(db: Db, query: UserListQuery) {
   const dir = Prisma.raw(desc ? "DESC" : "ASC");
   const col = Prisma.raw(SORT_COLUMN[query.sort]);
   const sortIsUserId = query.sort === "userId";
-  const nullable = query.sort === "lastUnreadMsgNum";
+  const nullable = NULLABLE_SORTS.includes(query.sort);
   const base = baseRows(query);
   const take = query.limit + 1;
   const order = sortIsUserId

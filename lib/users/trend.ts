@@ -54,12 +54,20 @@ export async function getUserTrend(db: Db, userId: string, query: UserTrendQuery
     WHERE user_id = ${userId} AND hour_start >= ${hourStart(since)} AND hour_start < ${until} ${app}
     GROUP BY hour_start`;
 
+  const messageRows = await db.$queryRaw<{ sent: unknown; received: unknown }[]>`
+    SELECT SUM(sent) AS sent, SUM(received) AS received FROM user_message_hours
+    WHERE user_id = ${userId} AND hour_start >= ${hourStart(since)} AND hour_start < ${until} ${app}`;
+  const messagesSent = toNumber(messageRows[0]?.sent ?? 0);
+  const messagesReceived = toNumber(messageRows[0]?.received ?? 0);
+
   const buckets = new Map(starts.map((t) => [t, { sent: 0, received: 0 }]));
   let received = 0;
+  let recallsSent = 0;
   for (const r of hourRows) {
     const t = Math.floor(toDate(r.hour_start).getTime() / size) * size;
     const n = toNumber(r.received);
     received += n;
+    recallsSent += toNumber(r.sent);
     const b = buckets.get(t);
     if (!b) continue;
     b.sent += toNumber(r.sent);
@@ -70,6 +78,13 @@ export async function getUserTrend(db: Db, userId: string, query: UserTrendQuery
     since: since.toISOString(),
     until: until.toISOString(),
     bucket: query.bucket,
+    /** From C2C.CallbackAfterSendMsg counts over the range's whole hours; rate null without messages sent. */
+    messages: {
+      sent: messagesSent,
+      received: messagesReceived,
+      recallsSent,
+      recallRate: messagesSent > 0 ? recallsSent / messagesSent : null,
+    },
     ...(await unreadPoints(db, userId, since, until, query.sdkAppId, received)),
     buckets: [...buckets].map(([t, b]) => ({ start: new Date(t).toISOString(), sent: b.sent, received: b.received })),
   };

@@ -44,6 +44,9 @@ type Model = {
   recallsReceived: number;
   lastUnreadMsgNum: number | null;
   lastRecallAt: string;
+  /** This fixture has no sent-message callbacks: no messages, no recall rate. */
+  messagesSent: number;
+  recallRate: number | null;
 };
 
 /** What user_stats should say, computed from the fixture. */
@@ -53,7 +56,17 @@ function model(rows: R[], since?: Date, until?: Date): Model[] {
     const key = `${app}/${id}`;
     let u = users.get(key);
     if (!u) {
-      u = { userId: id, sdkAppId: app, recallsSent: 0, recallsReceived: 0, lastUnreadMsgNum: null, lastRecallAt: "", unreadAt: -1 };
+      u = {
+        userId: id,
+        sdkAppId: app,
+        recallsSent: 0,
+        recallsReceived: 0,
+        lastUnreadMsgNum: null,
+        lastRecallAt: "",
+        messagesSent: 0,
+        recallRate: null,
+        unreadAt: -1,
+      };
       users.set(key, u);
     }
     return u;

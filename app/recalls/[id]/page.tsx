@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/page-guard";
+import { roleAtLeast } from "@/lib/auth/roles";
 import { RecallDetailView } from "./recall-detail-view";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -11,6 +12,6 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 // check covers it too.
 export default async function RecallPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  await requireStaffPage("viewer", `/recalls/${id}`);
-  return <RecallDetailView id={id} />;
+  const who = await requireStaffPage("viewer", `/recalls/${id}`);
+  return <RecallDetailView id={id} canReveal={roleAtLeast(who.role, "auditor")} />;
 }

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import useSWR from "swr";
 import { ExportCsvButton } from "@/components/export-csv-button";
@@ -20,6 +20,7 @@ const DEFAULT_DAYS = 30;
 
 export function UserView({ userId, canExport }: { userId: string; canExport: boolean }) {
   const t = useTranslations("user");
+  const format = useFormatter();
   const user = () => <UserText value={userId} />;
   const [{ since, until, bucket: urlBucket }, setParams] = useQueryStates(userPageParams);
   const bucket = urlBucket ?? defaultBucket(since ?? new Date(Date.now() - DEFAULT_DAYS * 24 * 3600_000).toISOString(), until);
@@ -67,6 +68,17 @@ export function UserView({ userId, canExport }: { userId: string; canExport: boo
         </fieldset>
       </section>
 
+      {trend.data ? (
+        <p className="text-sm" data-testid="user-recall-rate">
+          {trend.data.messages.recallRate === null
+            ? t("noMessages")
+            : t("recallRate", {
+                rate: format.number(trend.data.messages.recallRate, { style: "percent", maximumFractionDigits: 1 }),
+                recalls: trend.data.messages.recallsSent,
+                messages: trend.data.messages.sent,
+              })}
+        </p>
+      ) : null}
       <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <Panel title={t("unreadOverTime")} id="unread-heading">
           {trend.error ? (

@@ -7,6 +7,7 @@ import { imResponse } from "@/lib/im/response";
 // Answers 404 unless ENABLE_BENCH_ROUTES=1.
 const noDatabase: RecallSink = {
   submit: async () => ({ outcome: "stored", id: 0 }),
+  submitMessage: async () => ({ outcome: "stored", id: 0 }),
   tally: () => {},
 };
 

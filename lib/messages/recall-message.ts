@@ -1,0 +1,54 @@
+// A recall's message: joined by identity (SdkAppid, From, To, MsgKey), at read time, so it does not
+// matter whether the send callback arrived before the recall or after it. Time to recall = the
+// recall's time (EventTime, else received) minus the send time (the captured MsgTime, else the
+// time in a MsgKey shaped `<seq>_<random>_<seconds>`, marked estimated).
+
+import type { Db } from "@/lib/db/client";
+import type { CapturedContent } from "@/lib/messages/capture";
+import { decryptContent } from "@/lib/messages/content-crypto";
+import type { ContentKey } from "@/lib/messages/content-key";
+import { sendTimeFromMsgKey } from "@/lib/messages/send-body";
+
+type RecallIdentity = { sdkAppId: string; fromAccount: string; toAccount: string; msgKey: string };
+type RecallTimes = { eventTime: string | Date | null; receivedAt: string | Date };
+
+export type SendTime = { sentAt: string; estimated: boolean; timeToRecallMs: number } | null;
+
+/** The recall's send time and time to recall, from a captured MsgTime or, failing that, the MsgKey. */
+export function timeToRecall(recall: RecallIdentity & RecallTimes, msgTime: Date | null): SendTime {
+  const recalledAt = new Date(recall.eventTime ?? recall.receivedAt);
+  const estimate = msgTime ? null : sendTimeFromMsgKey(recall.msgKey, recalledAt);
+  const sentAt = msgTime ?? estimate;
+  if (!sentAt) return null;
+  return {
+    sentAt: sentAt.toISOString(),
+    estimated: msgTime === null,
+    timeToRecallMs: Math.max(0, recalledAt.getTime() - sentAt.getTime()),
+  };
+}
+
+async function findMessage(db: Db, r: RecallIdentity) {
+  return db.message.findUnique({
+    where: {
+      sdkAppId_fromAccount_toAccount_msgKey: { sdkAppId: r.sdkAppId, fromAccount: r.fromAccount, toAccount: r.toAccount, msgKey: r.msgKey },
+    },
+    select: { msgTime: true, content: true, contentKeyId: true },
+  });
+}
+
+/** What anyone who may see the recall may know about its message: whether its content was kept, and when it was sent. */
+export async function recallMessageInfo(db: Db, recall: RecallIdentity & RecallTimes) {
+  const message = await findMessage(db, recall);
+  return {
+    /** True when the send callback was captured with its content (only auditors and admins may read it). */
+    contentCaptured: Boolean(message?.content),
+    sendTime: timeToRecall(recall, message?.msgTime ?? null),
+  };
+}
+
+/** The captured elements of the recall's message, decrypted; null when none were kept. */
+export async function recallMessageContent(db: Db, recall: RecallIdentity, keys: readonly ContentKey[]): Promise<CapturedContent | null> {
+  const message = await findMessage(db, recall);
+  if (!message?.content || !message.contentKeyId) return null;
+  return JSON.parse(decryptContent(message.content, message.contentKeyId, keys, recall)) as CapturedContent;
+}

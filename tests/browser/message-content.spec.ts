@@ -1,0 +1,64 @@
+// Captured content in a real browser: an auditor clicks "Show content" on a recalled message and
+// reads its text (rendered as text, not HTML); a viewer sees only that content exists.
+import { randomBytes } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { startApp, type TestApp } from "../support/app";
+import { signInAs } from "../support/browser-auth";
+import { callbackUrl, post, recallBody } from "../support/im";
+
+const SEND = "C2C.CallbackAfterSendMsg";
+const TEXT = "撤回的消息 <b>not bold</b> 🙈";
+let app: TestApp;
+let recallId: number;
+
+test.beforeAll(async () => {
+  app = await startApp({ env: { IM_CAPTURE_MESSAGES: "1", MESSAGE_CONTENT_KEY: randomBytes(32).toString("base64") } });
+  const seconds = Math.floor(Date.now() / 1000) - 30;
+  const msgKey = `77_123456_${seconds}`;
+  await post(callbackUrl(app.url, { command: SEND }), {
+    CallbackCommand: SEND,
+    From_Account: "browser-a",
+    To_Account: "browser-b",
+    MsgSeq: 77,
+    MsgRandom: 123456,
+    MsgTime: seconds,
+    MsgKey: msgKey,
+    SendMsgResult: 0,
+    MsgBody: [
+      { MsgType: "TIMTextElem", MsgContent: { Text: TEXT } },
+      {
+        MsgType: "TIMImageElem",
+        MsgContent: { ImageInfoArray: [{ Type: 1, Size: 2048, Width: 10, Height: 20, URL: "https://example.invalid/x.png" }] },
+      },
+    ],
+  });
+  await post(callbackUrl(app.url), recallBody({ From_Account: "browser-a", To_Account: "browser-b", MsgKey: msgKey }));
+  recallId = (await (await app.db()).recall.findFirstOrThrow({ where: { msgKey } })).id;
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+test("an auditor reveals a recalled message's text, and the reveal is logged", async ({ page }) => {
+  const requested: string[] = [];
+  page.on("request", (r) => requested.push(r.url()));
+  await signInAs(page, app, "auditor");
+  await page.goto(`${app.url}/recalls/${recallId}`);
+  await expect(page.getByText(TEXT)).toHaveCount(0);
+  await page.getByRole("button", { name: "Show content" }).click();
+  await expect(page.getByText(TEXT, { exact: true })).toBeVisible();
+  await expect(page.locator("b")).toHaveCount(0);
+  // The image is described, not loaded; its link opens only on a click, without a referrer.
+  const link = page.getByRole("link", { name: /Image \(2048 bytes/ });
+  await expect(link).toHaveAttribute("rel", /noreferrer/);
+  expect(requested.some((u) => u.includes("example.invalid"))).toBe(false);
+  expect(await (await app.db()).accessLog.count({ where: { action: "message_content_revealed", target: String(recallId) } })).toBe(1);
+});
+
+test("a viewer sees that content exists but cannot reveal it", async ({ page }) => {
+  await signInAs(page, app, "viewer");
+  await page.goto(`${app.url}/recalls/${recallId}`);
+  await expect(page.getByTestId("content-hidden")).toContainText("Only auditors and admins can see it");
+  await expect(page.getByRole("button", { name: "Show content" })).toHaveCount(0);
+  await expect(page.getByText(TEXT)).toHaveCount(0);
+});
