@@ -122,6 +122,10 @@ await runScript(USAGE, async (args) => {
       notes,
     };
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    // In the repository's JSON style, so that a committed result passes `biome ci`.
+    try {
+      execFileSync(path.join(process.cwd(), "node_modules", ".bin", "biome"), ["format", "--write", file], { stdio: "ignore" });
+    } catch {}
     console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
   }
   if (runs.some((r) => r.error)) process.exitCode = 1;
