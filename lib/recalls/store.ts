@@ -1,9 +1,11 @@
 // Writes a batch of recalls and everything derived from them in one transaction. The SQL lives in
-// lib/recalls/ingest-sql.ts, shared with the SQLite writer thread: this runs it through Prisma's
-// raw queries, because Prisma's query API cannot do in one round trip what it must (a multi-row
-// insert that skips duplicates and says which rows were new, and additive upserts).
+// lib/recalls/ingest-sql.ts, shared with the SQLite writer thread. On PostgreSQL it runs through
+// Prisma's raw queries (Prisma's query API cannot do in one round trip what it must: a multi-row
+// insert that skips duplicates and says which rows were new, and additive upserts); on SQLite
+// with better-sqlite3 on the file of the client it was given.
+import Database, { type Statement } from "better-sqlite3";
 import type { Db } from "@/lib/db/client";
-import { dialectOf } from "@/lib/db/dialect";
+import { databaseOf } from "@/lib/db/dialect";
 import { toNumber } from "@/lib/db/values";
 import {
   type CallbackTally,
@@ -13,13 +15,18 @@ import {
   postgresRecallArgs,
   prepareBatch,
   SQLITE_STATEMENTS,
+  type SqliteCall,
   type SqlitePlan,
+  type SqliteStatementName,
   sqlitePlan,
   tallyArgs,
 } from "@/lib/recalls/ingest-sql";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 
 export type { CallbackTally } from "@/lib/recalls/ingest-sql";
+
+// Scripts and tests may wait for the receiver's writer to finish a batch.
+const SCRIPT_BUSY_TIMEOUT_MS = 5_000;
 
 export type StoreOutcome = { outcome: "stored"; id: number } | { outcome: "duplicate" };
 
@@ -35,7 +42,8 @@ export function outcomesFromIds(ids: readonly (number | null)[]): StoreOutcome[]
  */
 export async function storeRecalls(db: Db, recalls: readonly NewRecall[], tallies: readonly CallbackTally[] = []): Promise<StoreOutcome[]> {
   const batch = prepareBatch(recalls, tallies);
-  const ids = dialectOf(db) === "postgresql" ? await storeOnPostgres(db, batch) : await runSqlitePlan(db, sqlitePlan(batch));
+  const database = databaseOf(db);
+  const ids = database.dialect === "postgresql" ? await storeOnPostgres(db, batch) : runSqlitePlan(database.file, sqlitePlan(batch));
   return outcomesFromIds(ids);
 }
 
@@ -62,21 +70,45 @@ async function storeOnPostgres(db: Db, batch: PreparedBatch): Promise<(number | 
   return ids;
 }
 
-/** The SQLite writer thread's plan, run through Prisma (tests and scripts without the thread). */
-async function runSqlitePlan(db: Db, plan: SqlitePlan): Promise<(number | null)[]> {
+/**
+ * The SQLite writer thread's plan, run here on a connection of its own to the client's file
+ * (tests and scripts, which may block their own event loop): statement by statement through
+ * Prisma, a 1,500-recall seed took tens of seconds and held the write lock throughout.
+ */
+function runSqlitePlan(file: string, plan: SqlitePlan): (number | null)[] {
   if (plan.recalls.length === 0 && plan.after.length === 0) return [];
-  return db.$transaction(async (tx) => {
-    const ids: (number | null)[] = [];
-    for (const recall of plan.recalls) {
-      const [row] = await tx.$queryRawUnsafe<{ id: unknown }[]>(SQLITE_STATEMENTS.insertRecall, ...recall.insert);
-      if (row === undefined) {
-        ids.push(null);
-        continue;
+  const connection = new Database(file, { fileMustExist: true, timeout: SCRIPT_BUSY_TIMEOUT_MS });
+  try {
+    connection.pragma("synchronous = FULL");
+    const statements = new Map<SqliteStatementName, Statement>();
+    const statement = (name: SqliteStatementName) => {
+      let prepared = statements.get(name);
+      if (!prepared) {
+        prepared = connection.prepare(SQLITE_STATEMENTS[name]);
+        statements.set(name, prepared);
       }
-      ids.push(toNumber(row.id));
-      for (const [name, args] of recall.whenStored) await tx.$executeRawUnsafe(SQLITE_STATEMENTS[name], ...args);
-    }
-    for (const [name, args] of plan.after) await tx.$executeRawUnsafe(SQLITE_STATEMENTS[name], ...args);
-    return ids;
-  });
+      return prepared;
+    };
+    const run = (calls: readonly SqliteCall[]) => {
+      for (const [name, args] of calls) statement(name).run(...args);
+    };
+    // The same steps as the writer thread's (lib/recalls/sqlite-writer.ts).
+    const write = connection.transaction((batch: SqlitePlan) => {
+      const ids: (number | null)[] = [];
+      for (const recall of batch.recalls) {
+        const row = statement("insertRecall").get(...recall.insert) as { id: number | bigint } | undefined;
+        if (row === undefined) {
+          ids.push(null);
+          continue;
+        }
+        ids.push(toNumber(row.id));
+        run(recall.whenStored);
+      }
+      run(batch.after);
+      return ids;
+    });
+    return write.immediate(plan);
+  } finally {
+    connection.close();
+  }
 }
