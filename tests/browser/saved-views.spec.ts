@@ -23,6 +23,8 @@ async function as(browser: Browser, role: Role): Promise<Page> {
 }
 
 test("save, open, rename and share a view; others see it shared; only the owner or an admin deletes it", async ({ browser }) => {
+  // Three signed-in browsers and some twenty steps: more than the default minute on a busy machine.
+  test.setTimeout(180_000);
   const viewer = await as(browser, "viewer");
   await viewer.goto(`${app.url}/recalls?platform=Android`);
   await expect(viewer.locator("tbody tr[data-recall-id]")).toHaveCount(1);
