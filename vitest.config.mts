@@ -13,7 +13,7 @@ const integration = (database: "sqlite" | "postgresql") => ({
     include: ["tests/integration/**/*.test.ts", ...(database === "postgresql" ? ["tests/postgresql/**/*.test.ts"] : [])],
     env: { TEST_DATABASE: database },
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    hookTimeout: 150_000,
     globalSetup: [path.join(root, "tests/support/global-setup.ts")],
   },
 });

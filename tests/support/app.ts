@@ -9,6 +9,8 @@ import { headersFor, sessionCookieFor } from "./auth";
 import { createTestDatabase, type TestDatabase } from "./databases";
 
 export const TEST_APP_ID = "1400000001";
+
+const START_TIMEOUT_MS = 120_000;
 /** Fixed so that a restarted app still accepts the sessions it issued. */
 export const TEST_AUTH_SECRET = "test-secret-for-integration-tests-0123456789";
 
@@ -80,7 +82,9 @@ export async function startApp(options: { env?: Record<string, string>; database
     proc.stderr?.on("data", (d) => {
       output += d;
     });
-    const deadline = Date.now() + 30_000;
+    // Generous: on a loaded 2-core machine a cold start has taken well over 30 s. A server that
+    // misses it is killed, so a failed start does not leave it running under later tests.
+    const deadline = Date.now() + START_TIMEOUT_MS;
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`next start exited with ${proc.exitCode}:\n${output}`);
       try {
@@ -89,7 +93,8 @@ export async function startApp(options: { env?: Record<string, string>; database
       } catch {}
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`next start did not answer within 30 s:\n${output}`);
+    proc.kill("SIGKILL");
+    throw new Error(`next start did not answer within ${START_TIMEOUT_MS / 1000} s:\n${output}`);
   };
 
   const exit = (signal: NodeJS.Signals) =>
