@@ -10,11 +10,13 @@ const LINKS: { href: string; label: string; role: Role }[] = [
   { href: "/", label: "overview", role: "viewer" },
   { href: "/recalls", label: "recalls", role: "viewer" },
   { href: "/users", label: "users", role: "viewer" },
+  { href: "/alerts", label: "alerts", role: "viewer" },
   { href: "/exports", label: "exports", role: "auditor" },
   { href: "/audit", label: "audit", role: "auditor" },
   { href: "/settings/tokens", label: "tokens", role: "auditor" },
   { href: "/admin/staff", label: "staff", role: "admin" },
   { href: "/admin/holds", label: "holds", role: "admin" },
+  { href: "/admin/alerts", label: "alertRules", role: "admin" },
 ];
 
 /** The pages the signed-in role may open (the server checks each page again). */
