@@ -1,7 +1,7 @@
 // Every page, API answer and asset carries the security headers; pages get a fresh CSP nonce that
 // Next.js puts on its scripts; HSTS only over HTTPS, and only a trusted proxy can say it is.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiFetch } from "../support/api";
+import { apiFetch, renderedMarkup } from "../support/api";
 import { startApp, type TestApp } from "../support/app";
 import { callbackUrl, post, recallBody } from "../support/im";
 
@@ -97,21 +97,21 @@ describe("security headers", () => {
 
 describe("the overview's callback URL and callback warning", () => {
   it("shows PUBLIC_URL's callback URL whatever Host and X-Forwarded-Host say", async () => {
-    const html = await (await apiFetch(proxied, `/`, { headers: { "x-forwarded-host": "evil.example" } })).text();
+    const html = renderedMarkup(await (await apiFetch(proxied, `/`, { headers: { "x-forwarded-host": "evil.example" } })).text());
     expect(html).toContain("https://recalls.example.com/api/im/callback");
     expect(html).not.toContain("evil.example");
     expect(html).not.toContain("a guess");
   });
 
   it("without PUBLIC_URL says the URL is a guess and ignores X-Forwarded-Host", async () => {
-    const html = await (await apiFetch(app, `/`, { headers: { "x-forwarded-host": "evil.example" } })).text();
+    const html = renderedMarkup(await (await apiFetch(app, `/`, { headers: { "x-forwarded-host": "evil.example" } })).text());
     expect(html).not.toContain("evil.example");
     expect(html).toContain(`${app.url}/api/im/callback`);
     expect(html).toMatch(/a guess from this request(&#x27;|')s address/);
   });
 
   it("warns that callbacks are unauthenticated without IM_CALLBACK_TOKEN", async () => {
-    const html = await (await apiFetch(app, `/`)).text();
+    const html = renderedMarkup(await (await apiFetch(app, `/`)).text());
     expect(html).toContain("Callbacks are not authenticated");
     expect(html).toContain("IM_CALLBACK_ALLOWED_CIDRS is not set either");
   });
@@ -127,7 +127,7 @@ describe("with IM_CALLBACK_TOKEN", () => {
   });
 
   it("shows no callback warning", async () => {
-    const html = await (await apiFetch(signed, `/`)).text();
+    const html = renderedMarkup(await (await apiFetch(signed, `/`)).text());
     expect(html).toContain("Callback receiver");
     expect(html).not.toContain("Callbacks are not authenticated");
     expect((await post(callbackUrl(signed.url, { token: "a-token" }), recallBody())).status).toBe(200);

@@ -23,3 +23,12 @@ export async function apiJson<T = unknown>(app: SignedInApp, path: string, init?
     throw new Error(`${path} answered ${res.status} with non-JSON: ${text.slice(0, 200)}`);
   }
 }
+
+/**
+ * A page's markup without its scripts: what the browser renders. The scripts carry the client's
+ * message catalogue (next-intl hands every message to the client provider), so a string in the raw
+ * HTML is not necessarily a string on the page.
+ */
+export function renderedMarkup(html: string): string {
+  return html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "");
+}
