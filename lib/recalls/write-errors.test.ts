@@ -21,6 +21,11 @@ describe("isUnavailable", () => {
     expect(isUnavailable(error)).toBe(true);
   });
 
+  it("counts a connection the server closed mid-query (no code at all) as unavailable: IM retries a 503, never a 400", () => {
+    // What the outage suite saw when a proxy in front of PostgreSQL was cut.
+    expect(isUnavailable(rawQueryError("N/A", "Server has closed the connection."))).toBe(true);
+  });
+
   it("does not count a failure of the rows themselves", () => {
     expect(isUnavailable(rawQueryError("22021", "invalid byte sequence for encoding"))).toBe(false);
     expect(isUnavailable(rawQueryError("23505", "duplicate key value violates unique constraint"))).toBe(false);

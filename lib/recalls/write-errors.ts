@@ -37,7 +37,7 @@ const POSTGRES_UNAVAILABLE = /^(08|53|57|58|55P03|55000|40001|40P01|25P02|25006)
 // Prisma's own codes for an unreachable server, a pool timeout and a closed transaction.
 const PRISMA_UNAVAILABLE = /^P(1001|1002|1008|1017|2024|2028)$/;
 const MESSAGE_UNAVAILABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection is closed|timeout|timed out|database is locked|SQLite writer stopped|not committed within|Transaction already closed|Can't reach database/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|socket hang up|Connection terminated|connection is closed|Server has closed the connection|timeout|timed out|database is locked|SQLite writer stopped|not committed within|Transaction already closed|Can't reach database/i;
 
 function codesOf(error: unknown): string[] {
   const codes: string[] = [];
