@@ -85,12 +85,17 @@ function RecallLogForQuery({ filters, limit, caption, emptyText, actions }: Reca
   useEffect(() => {
     const el = topRef.current;
     if (!el) return;
-    const observer = new IntersectionObserver(([entry]) => {
-      // Below the fold (not reached yet) counts as "at the top" too: nothing above would move.
-      if (entry) setAtTop(entry.isIntersecting || entry.boundingClientRect.top > 0);
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
+    // "At the top" while the top of the log has not been scrolled past; below the fold (not reached
+    // yet) counts too: nothing above would move. Read on every scroll, of the page or of any box
+    // (capture), rather than from an IntersectionObserver, which missed scrolls on this page.
+    const update = () => setAtTop(el.getBoundingClientRect().top >= 0);
+    update();
+    window.addEventListener("scroll", update, { passive: true, capture: true });
+    window.addEventListener("resize", update, { passive: true });
+    return () => {
+      window.removeEventListener("scroll", update, { capture: true });
+      window.removeEventListener("resize", update);
+    };
   }, []);
 
   const rows = useMemo(() => {

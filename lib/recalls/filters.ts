@@ -75,7 +75,12 @@ export function pagingShape<S extends z.ZodType>(cursorShape: S) {
 }
 
 /** A user ID (IM accounts are any Unicode, up to a few dozen bytes); matched exactly. */
-export const userIdParam = z.string().min(1).max(256, { error: "expected at most 256 characters" });
+// IM IDs never hold control characters (the receiver refuses them), so a filter with one matches
+// nothing; refusing it also keeps a NUL away from PostgreSQL, whose text cannot hold one (22021).
+const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+const noControl = { error: "must not contain control characters" };
+
+export const userIdParam = z.string().min(1).max(256, { error: "expected at most 256 characters" }).regex(NO_CONTROL_CHARACTERS, noControl);
 
 export const sdkAppIdParam = z
   .string()
@@ -95,8 +100,13 @@ export const platformParam = z
     return normalised;
   });
 
-export const ipParam = z.string().trim().min(1).max(64, { error: "expected at most 64 characters" });
-export const msgKeyParam = z.string().min(1).max(256, { error: "expected at most 256 characters" });
+export const ipParam = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64, { error: "expected at most 64 characters" })
+  .regex(NO_CONTROL_CHARACTERS, noControl);
+export const msgKeyParam = z.string().min(1).max(256, { error: "expected at most 256 characters" }).regex(NO_CONTROL_CHARACTERS, noControl);
 
 // ---- the recall log's filters ---------------------------------------------------------------
 

@@ -50,6 +50,10 @@ const ALLOWED = new Set([
   "Bearer",
   "token",
   "ISO",
+  // Callback command names, as the IM console lists them (C2C.CallbackAfterSendMsg).
+  "C2C",
+  "CallbackAfterSendMsg",
+  "CallbackAfterMsgWithDraw",
   ...PLATFORMS,
 ]);
 

@@ -172,3 +172,21 @@ describe("a database that answers reads but refuses writes", () => {
     expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
   });
 });
+
+describe("a control character in a filter or a user ID path segment", () => {
+  // A NUL reached PostgreSQL (22021, text cannot hold one) and came back a 500; no stored ID holds
+  // a control character, so every one of these is refused naming the parameter.
+  it.each([
+    ["/api/recalls?user=u1%00u1", "user"],
+    ["/api/recalls/export/count?from=a%01b", "from"],
+    ["/api/recalls?msgKey=k%00", "msgKey"],
+    ["/api/users?q=al%00", "q"],
+    ["/api/users/%00/trend", "userId"],
+  ])("GET %s answers 400 naming %s", async (path, parameter) => {
+    const res = await apiFetch(app, path);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(res.status).toBe(400);
+    expect(body.error.message).toContain(parameter);
+    expect(body.error.message).toContain("control characters");
+  });
+});
