@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:reliability [-- --long] [-- <vitest filters>]`: the reliability suite against the
 # production build (tests/reliability/): SIGKILLs under load, a duplicate storm across two instances on
-# one PostgreSQL, seeded hostile input, database outages, slow and stalled clients, and callbacks under
-# dashboard load.
+# one PostgreSQL, database outages, and callbacks under dashboard load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,16 +20,11 @@ PostgreSQL unless said otherwise:
   crash-safety     SIGKILL under callback load (5 kills; 25 with --long): every recall answered OK
                    stored exactly once, aggregates equal to a recount
   duplicate-storm  1,000 recalls delivered 5 times each across two instances (PostgreSQL)
-  hostile-input    seeded hostile requests (2,500 per database; 25,000 with --long) to the callback
-                   endpoint and every API: no 5xx but a deliberate 503, /api/health within 1 s,
-                   exactly the accepted recalls stored, RSS back within 50 MB of its baseline
   outage           the database goes away under load (SQLite: file made immutable with chattr +i,
                    then locked by another process; PostgreSQL: TCP proxy cut, then connections
                    refused and backends terminated): 503 FAIL, never OK; health says so; ingest
                    resumes without a restart. Needs root (chattr) on a filesystem with chattr +i.
-  slow-clients     500 connections trickling a byte a second or holding unread live streams:
-                   ordinary callbacks answered OK within IM's 2 s
-  dashboard-load   100k seeded recalls (1M with --long), 10 clients on the heaviest dashboard
+  dashboard-load   20k seeded recalls (1M with --long), 10 clients on the heaviest dashboard
                    endpoints: callbacks answered OK within 2 s, zero errors
 
   --long   longer runs and more data. Sets RELIABILITY_LONG=1.

@@ -83,7 +83,7 @@ step "Integration tests (SQLite and PostgreSQL)"
 npx vitest run --project integration-sqlite --project integration-postgresql \
   --reporter=default --reporter=json --outputFile.json="$RESULTS/integration.json"
 
-step "Reliability suite (CI-sized: SIGKILL under load, duplicate storm, hostile input, outages, slow clients, dashboard load)"
+step "Reliability suite (CI-sized: SIGKILL under load, duplicate storm, database outages, dashboard load)"
 npx vitest run --project reliability --reporter=default --reporter=json --outputFile.json="$RESULTS/reliability.json"
 
 step "Browser tests (Chromium)"

@@ -1,4 +1,4 @@
-// Regression tests for what the reliability suite's hostile-input and outage runs found
+// Regression tests for what the reliability suite's hostile-input runs (branch feat/relsuite) and outage runs found
 // (tests/reliability/): methods the Fetch API refuses, thousands of query parameters, bodies far
 // over the write APIs' limit, a
 // dashboard write that meets a locked database, and a database that answers reads but refuses

@@ -150,7 +150,7 @@ describe("SQLite outage", () => {
     await sleep(1_000);
     await load.stop();
     await health.stop();
-    // Late probes are reported, not failed: how fast health answers is the hostile-input test's bound.
+    // Late probes are reported, not failed: how fast health answers is not this test's bound.
     if (health.failures.length > 0)
       console.log(`[outage] ${health.failures.length} of ${health.probes()} health probes: ${health.failures.slice(0, 3).join("; ")}`);
     console.log(`[outage sqlite] ${load.sent()} sent, outcomes ${JSON.stringify(Object.fromEntries(load.outcomes))}`);
@@ -195,7 +195,7 @@ describe("PostgreSQL outage", () => {
     await sleep(1_000);
     await load.stop();
     await health.stop();
-    // Late probes are reported, not failed: how fast health answers is the hostile-input test's bound.
+    // Late probes are reported, not failed: how fast health answers is not this test's bound.
     if (health.failures.length > 0)
       console.log(`[outage] ${health.failures.length} of ${health.probes()} health probes: ${health.failures.slice(0, 3).join("; ")}`);
     console.log(`[outage postgresql] ${load.sent()} sent, outcomes ${JSON.stringify(Object.fromEntries(load.outcomes))}`);
