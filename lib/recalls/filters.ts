@@ -75,12 +75,13 @@ export function pagingShape<S extends z.ZodType>(cursorShape: S) {
 }
 
 /** A user ID (IM accounts are any Unicode, up to a few dozen bytes); matched exactly. */
-// IM IDs never hold control characters (the receiver refuses them), so a filter with one matches
-// nothing; refusing it also keeps a NUL away from PostgreSQL, whose text cannot hold one (22021).
-const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
-const noControl = { error: "must not contain control characters" };
+// Only U+0000 is refused: PostgreSQL's text cannot hold it (22021, a 500), and no stored ID has
+// one. Other control characters stay searchable: the receiver refuses them today, but recalls
+// stored before it did (e.g. a MsgKey with a line break) must still be found and exported.
+export const NO_NUL = /^[^\u0000]*$/;
+export const noNul = { error: "must not contain U+0000 (NUL)" };
 
-export const userIdParam = z.string().min(1).max(256, { error: "expected at most 256 characters" }).regex(NO_CONTROL_CHARACTERS, noControl);
+export const userIdParam = z.string().min(1).max(256, { error: "expected at most 256 characters" }).regex(NO_NUL, noNul);
 
 export const sdkAppIdParam = z
   .string()
@@ -105,8 +106,8 @@ export const ipParam = z
   .trim()
   .min(1)
   .max(64, { error: "expected at most 64 characters" })
-  .regex(NO_CONTROL_CHARACTERS, noControl);
-export const msgKeyParam = z.string().min(1).max(256, { error: "expected at most 256 characters" }).regex(NO_CONTROL_CHARACTERS, noControl);
+  .regex(NO_NUL, noNul);
+export const msgKeyParam = z.string().min(1).max(256, { error: "expected at most 256 characters" }).regex(NO_NUL, noNul);
 
 // ---- the recall log's filters ---------------------------------------------------------------
 

@@ -173,12 +173,13 @@ describe("a database that answers reads but refuses writes", () => {
   });
 });
 
-describe("a control character in a filter or a user ID path segment", () => {
+describe("a NUL in a filter or a user ID path segment", () => {
   // A NUL reached PostgreSQL (22021, text cannot hold one) and came back a 500; no stored ID holds
-  // a control character, so every one of these is refused naming the parameter.
+  // one, so every one of these is refused naming the parameter. (Other control characters stay
+  // searchable: export.test.ts finds a legacy MsgKey with a line break.)
   it.each([
     ["/api/recalls?user=u1%00u1", "user"],
-    ["/api/recalls/export/count?from=a%01b", "from"],
+    ["/api/recalls/export/count?from=a%00b", "from"],
     ["/api/recalls?msgKey=k%00", "msgKey"],
     ["/api/users?q=al%00", "q"],
     ["/api/users/%00/trend", "userId"],
@@ -187,6 +188,6 @@ describe("a control character in a filter or a user ID path segment", () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(res.status).toBe(400);
     expect(body.error.message).toContain(parameter);
-    expect(body.error.message).toContain("control characters");
+    expect(body.error.message).toContain("U+0000");
   });
 });
