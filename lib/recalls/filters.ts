@@ -78,10 +78,15 @@ export function pagingShape<S extends z.ZodType>(cursorShape: S) {
 // Only U+0000 is refused: PostgreSQL's text cannot hold it (22021, a 500), and no stored ID has
 // one. Other control characters stay searchable: the receiver refuses them today, but recalls
 // stored before it did (e.g. a MsgKey with a line break) must still be found and exported.
-export const NO_NUL = /^[^\u0000]*$/;
-export const noNul = { error: "must not contain U+0000 (NUL)" };
+const noNul = (s: string) => !s.includes("\u0000");
+/** `.refine(...NUL_REFUSED)` on a string schema. */
+export const NUL_REFUSED = [noNul, { error: "must not contain U+0000 (NUL)" }] as const;
 
-export const userIdParam = z.string().min(1).max(256, { error: "expected at most 256 characters" }).regex(NO_NUL, noNul);
+export const userIdParam = z
+  .string()
+  .min(1)
+  .max(256, { error: "expected at most 256 characters" })
+  .refine(...NUL_REFUSED);
 
 export const sdkAppIdParam = z
   .string()
@@ -106,8 +111,12 @@ export const ipParam = z
   .trim()
   .min(1)
   .max(64, { error: "expected at most 64 characters" })
-  .regex(NO_NUL, noNul);
-export const msgKeyParam = z.string().min(1).max(256, { error: "expected at most 256 characters" }).regex(NO_NUL, noNul);
+  .refine(...NUL_REFUSED);
+export const msgKeyParam = z
+  .string()
+  .min(1)
+  .max(256, { error: "expected at most 256 characters" })
+  .refine(...NUL_REFUSED);
 
 // ---- the recall log's filters ---------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import { encodeCursor } from "@/lib/api/cursor";
 import { type Db, Prisma } from "@/lib/db/client";
 import { toDate, toNullableNumber, toNumber } from "@/lib/db/values";
 import { hourStart } from "@/lib/recalls/aggregates";
-import { dateRangeShape, NO_NUL, noNul, pagingShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
+import { dateRangeShape, NUL_REFUSED, pagingShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
 
 export const USER_SORTS = ["userId", "recallsSent", "recallsReceived", "lastUnreadMsgNum", "lastRecallAt", "recallRate"] as const;
 export type UserSort = (typeof USER_SORTS)[number];
@@ -36,7 +36,7 @@ export const userListQuerySchema = z
     q: z
       .string()
       .max(256, { error: "expected at most 256 characters" })
-      .regex(NO_NUL, noNul)
+      .refine(...NUL_REFUSED)
       .optional(),
     sort: z.enum(USER_SORTS, { error: `expected one of ${USER_SORTS.join(", ")}` }).default("recallsSent"),
     order: z.enum(["asc", "desc"], { error: "expected asc or desc" }).default("desc"),

@@ -43,7 +43,9 @@ async function seriousViolations(page: Page): Promise<string[]> {
 // and once per scheme, on opposite diagonals (en light + zh-CN dark, en dark + zh-CN light). Every
 // role, language and scheme is checked, at two thirds of the full cross product's time.
 const RUNS: { role: Role; locale: Locale; scheme: "light" | "dark" }[] = [
-  ...(["en", "zh-CN"] as const).flatMap((locale) => (["light", "dark"] as const).map((scheme) => ({ role: "admin" as const, locale, scheme }))),
+  ...(["en", "zh-CN"] as const).flatMap((locale) =>
+    (["light", "dark"] as const).map((scheme) => ({ role: "admin" as const, locale, scheme })),
+  ),
   { role: "viewer", locale: "en", scheme: "light" },
   { role: "viewer", locale: "zh-CN", scheme: "dark" },
   { role: "auditor", locale: "en", scheme: "dark" },
