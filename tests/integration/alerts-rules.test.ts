@@ -1,6 +1,6 @@
 // Alert rules end to end against the production build: each kind fires on stored data, once per
 // episode, and resolves with a notice when its condition clears; cooldown; acknowledgement and
-// the header badge's summary; the 7-day preview. Notifications go to a Standard Webhooks receiver.
+// the header badge's summary, acknowledgement recorded in the access log; the 7-day preview. Notifications go to a Standard Webhooks receiver.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Receiver, startRobotReceiver } from "../support/alert-receivers";
 import { apiJson } from "../support/api";
@@ -212,10 +212,20 @@ it("staff acknowledge a firing alert (recorded), and the badge's summary counts 
   const viewer = await app.headersFor("viewer");
   const ack = await fetch(`${app.url}/api/alerts/${target.id}/acknowledge`, { method: "POST", headers: viewer });
   expect(ack.status).toBe(200);
-  expect(((await ack.json()) as Alert).acknowledgedBy).toMatch(/@/);
+  const acknowledgedBy = ((await ack.json()) as Alert).acknowledgedBy;
+  expect(acknowledgedBy).toMatch(/@/);
+  // Recorded in the access log too, where auditors look for who did what.
+  const log = await apiJson<{ items: { actorEmail: string; target: string; detail: string }[] }>(
+    app,
+    "/api/audit?action=alert_acknowledged",
+  );
+  expect(log.body.items.map((e) => [e.actorEmail, e.target])).toEqual([[acknowledgedBy, `alert:${target.id}`]]);
+  expect(JSON.parse(log.body.items[0]?.detail ?? "{}")).toMatchObject({ status: "firing" });
   const again = await fetch(`${app.url}/api/alerts/${target.id}/acknowledge`, { method: "POST", headers: viewer });
   expect(again.status).toBe(409);
   expect((await apiJson<{ unacknowledged: number }>(app, "/api/alerts/summary")).body.unacknowledged).toBe(firing.length - 1);
+  // The second attempt was refused, and is not in the log.
+  expect((await apiJson<{ items: unknown[] }>(app, "/api/audit?action=alert_acknowledged")).body.items).toHaveLength(1);
   // Viewers may not manage rules.
   expect((await fetch(`${app.url}/api/admin/alerts/rules`, { headers: viewer })).status).toBe(403);
 });

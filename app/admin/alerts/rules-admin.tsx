@@ -3,6 +3,8 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ActionMessage, useAdminAction } from "@/components/admin-action";
 import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
+import { ScrollBox } from "@/components/scroll-box";
+import { EmptyState } from "@/components/states";
 import { RULE_KINDS, type RuleKind } from "@/lib/alerts/contracts";
 import type { Preview } from "@/lib/alerts/preview";
 import type { RuleItem } from "@/lib/alerts/rules";
@@ -157,69 +159,71 @@ export function RulesAdmin({ rules, channels }: { rules: RuleItem[]; channels: {
         </div>
       </form>
       {rules.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">{t("rules.empty")}</p>
+        <EmptyState>{t("rules.empty")}</EmptyState>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th className="py-2">{t("rules.name")}</th>
-              <th>{t("rules.kind")}</th>
-              <th>{t("rules.params")}</th>
-              <th>{t("rules.channels")}</th>
-              <th>{t("rules.cooldown")}</th>
-              <th>{t("rules.firingNow")}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rules.map((r) => (
-              <tr key={r.id} data-rule-name={r.name} className="border-b border-slate-100 align-top dark:border-slate-800">
-                <td className="py-2">{r.name}</td>
-                <td>{t(`kinds.${r.kind}`)}</td>
-                <td className="font-mono text-xs">
-                  {Object.entries(r.params)
-                    .map(([k, v]) => `${k}=${String(v)}`)
-                    .join(" ")}
-                  <br />
-                  {r.apps.length ? r.apps.join(", ") : t("rules.allApps")}
-                </td>
-                <td>{r.channelIds.map((id) => channels.find((c) => c.id === id)?.name ?? `#${id}`).join(", ")}</td>
-                <td>{r.cooldownMinutes}</td>
-                <td>{r.firing}</td>
-                <td className="space-x-2 whitespace-nowrap">
-                  <button
-                    type="button"
-                    className={button}
-                    onClick={() =>
-                      run(
-                        () =>
-                          sendJson(`/api/admin/alerts/rules/${r.id}`, "PATCH", {
-                            name: r.name,
-                            kind: r.kind,
-                            params: r.params,
-                            apps: r.apps,
-                            channelIds: r.channelIds,
-                            cooldownMinutes: r.cooldownMinutes,
-                            enabled: !r.enabled,
-                          }),
-                        t("rules.updated"),
-                      )
-                    }
-                  >
-                    {r.enabled ? t("rules.disable") : t("rules.enable")}
-                  </button>
-                  <button
-                    type="button"
-                    className={button}
-                    onClick={() => run(() => sendJson(`/api/admin/alerts/rules/${r.id}`, "DELETE"), t("rules.deleted"))}
-                  >
-                    {t("rules.delete")}
-                  </button>
-                </td>
+        <ScrollBox label={t("rules.title")}>
+          <table className="w-full text-left text-sm">
+            <thead>
+              <tr className="border-b border-slate-200 dark:border-slate-800">
+                <th className="py-2">{t("rules.name")}</th>
+                <th>{t("rules.kind")}</th>
+                <th>{t("rules.params")}</th>
+                <th>{t("rules.channels")}</th>
+                <th>{t("rules.cooldown")}</th>
+                <th>{t("rules.firingNow")}</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rules.map((r) => (
+                <tr key={r.id} data-rule-name={r.name} className="border-b border-slate-100 align-top dark:border-slate-800">
+                  <td className="py-2">{r.name}</td>
+                  <td>{t(`kinds.${r.kind}`)}</td>
+                  <td className="font-mono text-xs">
+                    {Object.entries(r.params)
+                      .map(([k, v]) => `${k}=${String(v)}`)
+                      .join(" ")}
+                    <br />
+                    {r.apps.length ? r.apps.join(", ") : t("rules.allApps")}
+                  </td>
+                  <td>{r.channelIds.map((id) => channels.find((c) => c.id === id)?.name ?? `#${id}`).join(", ")}</td>
+                  <td>{r.cooldownMinutes}</td>
+                  <td>{r.firing}</td>
+                  <td className="space-x-2 whitespace-nowrap">
+                    <button
+                      type="button"
+                      className={button}
+                      onClick={() =>
+                        run(
+                          () =>
+                            sendJson(`/api/admin/alerts/rules/${r.id}`, "PATCH", {
+                              name: r.name,
+                              kind: r.kind,
+                              params: r.params,
+                              apps: r.apps,
+                              channelIds: r.channelIds,
+                              cooldownMinutes: r.cooldownMinutes,
+                              enabled: !r.enabled,
+                            }),
+                          t("rules.updated"),
+                        )
+                      }
+                    >
+                      {r.enabled ? t("rules.disable") : t("rules.enable")}
+                    </button>
+                    <button
+                      type="button"
+                      className={button}
+                      onClick={() => run(() => sendJson(`/api/admin/alerts/rules/${r.id}`, "DELETE"), t("rules.deleted"))}
+                    >
+                      {t("rules.delete")}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { idParams } from "@/lib/alerts/contracts";
 import { parseJsonBody } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
+import { actedBy } from "@/lib/audit/access-log";
 import { getDb } from "@/lib/db/client";
 
 export const dynamic = "force-dynamic";
@@ -15,14 +16,15 @@ export const GET = apiRoute<{ id: string }>({ role: "admin" }, async (_request, 
 });
 
 /** `{enabled}`: pauses or resumes a channel. */
-export const PATCH = apiRoute<{ id: string }>({ role: "admin" }, async (request, params) => {
+export const PATCH = apiRoute<{ id: string }>({ role: "admin" }, async (request, params, who) => {
   const { id } = idParams.parse(params);
   const { enabled } = await parseJsonBody(z.object({ enabled: z.boolean() }), request);
-  return jsonOk(await setChannelEnabled(await getDb(), id, enabled));
+  return jsonOk(await setChannelEnabled(await getDb(), id, enabled, actedBy(request, who)));
 });
 
-export const DELETE = apiRoute<{ id: string }>({ role: "admin" }, async (_request, params) => {
+/** Deletes a channel, its outbox and its delivery log. */
+export const DELETE = apiRoute<{ id: string }>({ role: "admin" }, async (request, params, who) => {
   const { id } = idParams.parse(params);
-  await deleteChannel(await getDb(), id);
+  await deleteChannel(await getDb(), id, actedBy(request, who));
   return jsonOk({ deleted: id });
 });
