@@ -3,7 +3,7 @@
 // language, recent deliveries); Send test delivers at once and records the attempt like any other.
 // Every change and every Send test is recorded in the access log.
 import { randomBytes } from "node:crypto";
-import type { ChannelInput, ChannelKind, ChannelLanguage } from "@/lib/alerts/contracts";
+import type { ChannelInput, ChannelKind, ChannelLanguage, ChannelPatch } from "@/lib/alerts/contracts";
 import { CLAIM_MS, type DeliveryOutcome, deliverItems } from "@/lib/alerts/delivery";
 import { decryptSecret, encryptSecret } from "@/lib/alerts/secrets";
 import type { ChannelSecret } from "@/lib/alerts/senders";
@@ -144,18 +144,29 @@ export async function getChannel(db: Db, id: number): Promise<ChannelItem & { de
   };
 }
 
-export async function setChannelEnabled(db: Db, id: number, enabled: boolean, by: ActedBy): Promise<ChannelItem> {
+/**
+ * Pauses/resumes a channel or changes its name, language or rate limit. Turning it on or off is
+ * recorded as such; any other change as an edit naming the fields that changed.
+ */
+export async function updateChannel(db: Db, id: number, patch: ChannelPatch, by: ActedBy): Promise<ChannelItem> {
   return db.$transaction(async (tx) => {
     const found = await tx.alertChannel.findUnique({ where: { id } });
     if (!found) throw new NotFoundError(`no alert channel ${id}`);
-    const row = await tx.alertChannel.update({ where: { id }, data: { enabled, updatedAt: new Date() } });
-    await appendAccessLog(tx, {
-      action: enabled ? "alert_channel_enabled" : "alert_channel_disabled",
-      actor: by.actor,
-      target: `channel:${id}`,
-      address: by.address,
-      detail: { name: found.name, kind: found.kind },
-    });
+    const changed = (["name", "language", "ratePerMinute"] as const).filter((k) => patch[k] !== undefined && patch[k] !== found[k]);
+    const row = await tx.alertChannel.update({ where: { id }, data: { ...patch, updatedAt: new Date() } });
+    const entry = { actor: by.actor, target: `channel:${id}`, address: by.address };
+    if (patch.enabled !== undefined && patch.enabled !== found.enabled)
+      await appendAccessLog(tx, {
+        ...entry,
+        action: patch.enabled ? "alert_channel_enabled" : "alert_channel_disabled",
+        detail: { name: row.name, kind: row.kind },
+      });
+    if (changed.length > 0)
+      await appendAccessLog(tx, {
+        ...entry,
+        action: "alert_channel_updated",
+        detail: { name: row.name, kind: row.kind, changed: Object.fromEntries(changed.map((k) => [k, [found[k], row[k]]])) },
+      });
     return toChannelItem(row);
   });
 }

@@ -101,12 +101,7 @@ export const platformParam = z
     return normalised;
   });
 
-export const ipParam = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64, { error: "expected at most 64 characters" })
-  .regex(NO_NUL, noNul);
+export const ipParam = z.string().trim().min(1).max(64, { error: "expected at most 64 characters" }).regex(NO_NUL, noNul);
 export const msgKeyParam = z.string().min(1).max(256, { error: "expected at most 256 characters" }).regex(NO_NUL, noNul);
 
 // ---- the recall log's filters ---------------------------------------------------------------

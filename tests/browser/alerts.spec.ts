@@ -1,6 +1,6 @@
 // Alerts in a real browser: an admin adds a webhook channel and sends a test (verified by a
-// Standard Webhooks receiver), previews and saves a burst rule, sees the header badge when the
-// burst fires, and acknowledges the alert on /alerts.
+// Standard Webhooks receiver), changes its rate limit on the channel's page, previews and saves a
+// burst rule, sees the header badge when the burst fires, and acknowledges the alert on /alerts.
 import { expect, test } from "@playwright/test";
 import { type Receiver, startRobotReceiver } from "../support/alert-receivers";
 import { startApp, type TestApp } from "../support/app";
@@ -36,6 +36,15 @@ test("an admin creates a channel and a rule, sends a test, sees the alert fire o
   await expect(page.getByText("Test message accepted by On-call hook.")).toBeVisible();
   expect(hook.rejected).toEqual([]);
   expect(hook.accepted).toHaveLength(1);
+
+  // The channel's page: its delivery log shows the test, and its rate limit can be changed.
+  await row.getByRole("link", { name: "Delivery log" }).click();
+  await expect(page.getByTestId("delivery-log")).toContainText("Sent");
+  await page.getByLabel("Messages per minute at most").fill("10");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Channel updated.")).toBeVisible();
+  await page.getByRole("link", { name: /Alert channels/ }).click();
+  await expect(row.locator("td").nth(4)).toHaveText("10");
 
   await page.getByRole("link", { name: "Manage rules" }).click();
   await expect(page).toHaveURL(`${app.url}/admin/alerts`);

@@ -103,6 +103,11 @@ it("sends a test message to every kind of channel, each verified by its receiver
   expect(String(failed.body.error)).toContain("sign not match");
   const log = await apiJson<{ deliveries: { status: string; error: string | null }[] }>(app, `/api/admin/channels/${wrong}`);
   expect(log.body.deliveries.map((d) => d.status)).toEqual(["failed"]);
+  // Feishu answers HTTP 200 to a bad signature: only its code (not 0) says it was refused.
+  const wrongFeishu = await createChannel({ kind: "feishu", name: "Wrong Feishu", url: receivers.feishu?.url, secret: "wrong" });
+  const refused = await post(`/api/admin/channels/${wrongFeishu}/test`, {});
+  expect(refused.body).toMatchObject({ status: "failed", responseCode: 200 });
+  expect(String(refused.body.error)).toContain("code 19021");
 
   // Secrets are never shown again, nor stored in clear.
   const list = await apiJson(app, "/api/admin/channels");
@@ -111,6 +116,74 @@ it("sends a test message to every kind of channel, each verified by its receiver
     expect(listed).not.toContain(secret);
   const stored = JSON.stringify(await (await appDb(app)).alertChannel.findMany());
   for (const secret of [DINGTALK_SECRET, FEISHU_SECRET, WEBHOOK_SECRET, "test-key"]) expect(stored).not.toContain(secret);
+});
+
+it("sends alerts in each channel's language with a link to the subject, and WeCom falls back to text past 4,096 bytes", async () => {
+  const zh = await createChannel({
+    kind: "dingtalk",
+    name: "钉钉",
+    language: "zh-CN",
+    url: receivers.dingtalk?.url,
+    secret: DINGTALK_SECRET,
+  });
+  const en = await createChannel({ kind: "wecom", name: "WeCom en", language: "en", url: receivers.wecom?.url });
+  const before = { dingtalk: receivers.dingtalk?.accepted.length ?? 0, wecom: receivers.wecom?.accepted.length ?? 0 };
+  const rule = await post("/api/admin/alerts/rules", {
+    name: "Linked burst",
+    kind: "burst",
+    params: { count: 3, windowMinutes: 10 },
+    apps: ["1400000014"],
+    channelIds: [zh, en],
+  });
+  expect(rule.status).toBe(201);
+  const db = await appDb(app);
+  await storeTestRecalls(
+    db,
+    [1, 2, 3].map(() => newRecall({ sdkAppId: "1400000014", fromAccount: "linked-sender" })),
+  );
+  const link = "https://recalls.example.com/recalls?from=linked-sender&sdkAppId=1400000014";
+  const [dingtalk] = await eventually(
+    async () => receivers.dingtalk?.accepted.slice(before.dingtalk) ?? [],
+    (r) => r.length > 0,
+    15_000,
+  );
+  const dingtalkText = String((dingtalk?.json.markdown as { text?: string } | undefined)?.text);
+  expect(dingtalkText).toContain("用户 linked-sender 在 10 分钟内撤回了 3 条消息");
+  expect(dingtalkText).toContain(`(${link})`);
+  const [wecom] = await eventually(
+    async () => receivers.wecom?.accepted.slice(before.wecom) ?? [],
+    (r) => r.length > 0,
+    15_000,
+  );
+  const wecomText = String((wecom?.json.markdown as { content?: string } | undefined)?.content);
+  expect(wecomText).toContain("linked-sender recalled 3 messages in 10 min");
+  expect(wecomText).toContain(`(${link})`);
+
+  // Fifteen bursts that fire in the same round go as one message; in Chinese, under a long rule
+  // name, its markdown passes WeCom's 4,096 bytes, so it goes as text (at most 2,048 bytes).
+  const long = await createChannel({ kind: "wecom", name: "WeCom zh", language: "zh-CN", url: receivers.wecom?.url });
+  const start = receivers.wecom?.accepted.length ?? 0;
+  await storeTestRecalls(
+    db,
+    Array.from({ length: 15 }, (_, i) => [1, 2, 3].map(() => newRecall({ sdkAppId: "1400000015", fromAccount: `sender-${i}` }))).flat(),
+  );
+  await post("/api/admin/alerts/rules", {
+    name: "大量撤回".repeat(25),
+    kind: "burst",
+    params: { count: 3, windowMinutes: 10 },
+    apps: ["1400000015"],
+    channelIds: [long],
+  });
+  const [fallback] = await eventually(
+    async () => receivers.wecom?.accepted.slice(start) ?? [],
+    (r) => r.length > 0,
+    15_000,
+  );
+  expect(receivers.wecom?.rejected).toEqual([]);
+  expect(fallback?.json.msgtype).toBe("text");
+  const text = String((fallback?.json.text as { content?: string } | undefined)?.content);
+  expect(text).toContain("Recall Monitor：15 条告警更新（15 条告警中）");
+  expect(Buffer.byteLength(text)).toBeLessThanOrEqual(2_048);
 });
 
 it("does not follow a redirect from a channel's URL (it could point anywhere, our own network included)", async () => {
@@ -240,11 +313,15 @@ it("batches alerts into one message when the channel's rate limit is reached, dr
 
 type Entry = { action: string; actorEmail: string | null; target: string | null; detail: string | null };
 
-it("records every change to channels and rules, and every Send test, in the access log, shown on /audit", async () => {
+it("records every change to channels and rules (create, edit, enable/disable, delete) and every Send test in the access log, shown on /audit", async () => {
   const channel = await createChannel({ kind: "webhook", name: "Audited hook", url: receivers.webhook?.url, secret: WEBHOOK_SECRET });
   expect((await post(`/api/admin/channels/${channel}/test`, {})).body).toMatchObject({ status: "sent" });
   const patch = (path: string, body: unknown) =>
     apiJson(app, path, { method: "PATCH", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const edited = await patch(`/api/admin/channels/${channel}`, { name: "Audited hook (on-call)", ratePerMinute: 10 });
+  expect(edited.body).toMatchObject({ name: "Audited hook (on-call)", ratePerMinute: 10, language: "en" });
+  // Where it sends is not editable (it is a secret, never shown again): refused, naming the field.
+  expect((await patch(`/api/admin/channels/${channel}`, { url: "https://elsewhere.example.com/" })).status).toBe(400);
   expect((await patch(`/api/admin/channels/${channel}`, { enabled: false })).status).toBe(200);
   expect((await patch(`/api/admin/channels/${channel}`, { enabled: true })).status).toBe(200);
   const rule = {
@@ -271,6 +348,7 @@ it("records every change to channels and rules, and every Send test, in the acce
   expect(entries.map((e) => `${e.action} ${e.target}`)).toEqual([
     `alert_channel_created channel:${channel}`,
     `alert_channel_tested channel:${channel}`,
+    `alert_channel_updated channel:${channel}`,
     `alert_channel_disabled channel:${channel}`,
     `alert_channel_enabled channel:${channel}`,
     `alert_rule_created rule:${ruleId}`,
@@ -281,7 +359,10 @@ it("records every change to channels and rules, and every Send test, in the acce
     `alert_channel_deleted channel:${channel}`,
   ]);
   expect(entries.every((e) => e.actorEmail?.includes("@"))).toBe(true);
-  expect(JSON.parse(entries[5]?.detail ?? "{}")).toEqual({ name: "Audited rule", changed: ["cooldownMinutes"] });
+  expect(JSON.parse(entries[2]?.detail ?? "{}")).toMatchObject({
+    changed: { name: ["Audited hook", "Audited hook (on-call)"], ratePerMinute: [20, 10] },
+  });
+  expect(JSON.parse(entries[6]?.detail ?? "{}")).toEqual({ name: "Audited rule", changed: ["cooldownMinutes"] });
   // Nothing secret in the log: the channel is named by its host only.
   expect(JSON.stringify(entries)).not.toContain(WEBHOOK_SECRET);
 

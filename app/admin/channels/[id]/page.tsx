@@ -9,6 +9,7 @@ import { idParams } from "@/lib/alerts/contracts";
 import { NotFoundError } from "@/lib/api/errors";
 import { requireStaffPage } from "@/lib/auth/page-guard";
 import { getDb } from "@/lib/db/client";
+import { ChannelSettings } from "./channel-settings";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Alert channel · Recall Monitor" };
@@ -38,6 +39,7 @@ export default async function ChannelPage({ params }: { params: Promise<{ id: st
           ({t(`kinds.${channel.kind}`)}, {channel.target})
         </span>
       </h1>
+      <ChannelSettings channel={channel} />
       <h2 className="font-semibold">{t("deliveries")}</h2>
       {channel.deliveries.length === 0 ? (
         <EmptyState>{t("noDeliveries")}</EmptyState>
