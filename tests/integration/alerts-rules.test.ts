@@ -113,6 +113,28 @@ it("a burst fires once, resolves with a notice when it leaves the window, and th
   expect(eventsFor("Burst").map((e) => `${e.type}:${e.subject.from}`)).toEqual(["firing:mallory", "resolved:mallory", "firing:trent"]);
 }, 60_000);
 
+it("a burst counted per recipient fires for the pair that crossed the threshold, not for the sender's total", async () => {
+  const id = await rule({
+    name: "Per recipient",
+    kind: "burst",
+    params: { count: 3, windowMinutes: 10, perRecipient: true },
+    apps: ["1400000028"],
+  });
+  const db = await appDb(app);
+  const recall = (to: string) => newRecall({ sdkAppId: "1400000028", fromAccount: "pair-sender", toAccount: to });
+  // Four recalls by one sender, two to each recipient: no pair reaches 3.
+  await storeTestRecalls(db, [recall("bob"), recall("bob"), recall("carol"), recall("carol")]);
+  await new Promise((r) => setTimeout(r, 1_500));
+  expect(await alertsOf(id)).toEqual([]);
+  await storeTestRecalls(db, [recall("carol")]);
+  const fired = await eventually(
+    () => alertsOf(id),
+    (a) => a.length === 1,
+    10_000,
+  );
+  expect(fired[0]).toMatchObject({ subject: { app: "1400000028", from: "pair-sender", to: "carol" }, detail: { count: 3 } });
+});
+
 it("a spike fires against the median of the same window on the previous 7 days, not on a busy baseline", async () => {
   const id = await rule({
     name: "Spike",
