@@ -52,14 +52,31 @@ export function RulesAdmin({ rules, channels }: { rules: RuleItem[]; channels: {
   const { message, run } = useAdminAction();
   const [kind, setKind] = useState<RuleKind>("burst");
   const [preview, setPreview] = useState<Preview | null>(null);
+  // The rule being edited in the form (null: a new one). The form is keyed by it, so its fields
+  // start from that rule's values.
+  const [editing, setEditing] = useState<RuleItem | null>(null);
+  const paramValue = (name: string, fallback: number | boolean) => {
+    const params = editing?.params as Record<string, unknown> | undefined;
+    const v = params?.[name];
+    return typeof v === typeof fallback ? (v as number | boolean) : fallback;
+  };
+
+  function edit(rule: RuleItem | null) {
+    setEditing(rule);
+    setKind(rule?.kind ?? "burst");
+    setPreview(null);
+  }
 
   async function save(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     const rule = ruleFromForm(form, kind);
-    if (await run(() => sendJson("/api/admin/alerts/rules", "POST", rule), t("rules.saved", { name: rule.name }))) {
+    const saved = editing
+      ? await run(() => sendJson(`/api/admin/alerts/rules/${editing.id}`, "PATCH", rule), t("rules.updated"))
+      : await run(() => sendJson("/api/admin/alerts/rules", "POST", rule), t("rules.saved", { name: rule.name }));
+    if (saved) {
       form.reset();
-      setPreview(null);
+      edit(null);
     }
   }
 
@@ -76,12 +93,17 @@ export function RulesAdmin({ rules, channels }: { rules: RuleItem[]; channels: {
   return (
     <div className="space-y-6">
       <ActionMessage message={message?.text ? message : null} />
-      <form onSubmit={save} className="space-y-3 rounded-md border border-slate-200 p-4 dark:border-slate-800" aria-label={t("rules.new")}>
-        <h2 className="font-semibold">{t("rules.new")}</h2>
+      <form
+        key={editing?.id ?? "new"}
+        onSubmit={save}
+        className="space-y-3 rounded-md border border-slate-200 p-4 dark:border-slate-800"
+        aria-label={editing ? t("rules.editing", { name: editing.name }) : t("rules.new")}
+      >
+        <h2 className="font-semibold">{editing ? t("rules.editing", { name: editing.name }) : t("rules.new")}</h2>
         <div className="flex flex-wrap items-end gap-3">
           <label className="flex flex-col text-sm">
             {t("rules.name")}
-            <input name="name" required maxLength={100} className={input} />
+            <input name="name" required maxLength={100} defaultValue={editing?.name} className={input} />
           </label>
           <label className="flex flex-col text-sm">
             {t("rules.kind")}
@@ -104,7 +126,7 @@ export function RulesAdmin({ rules, channels }: { rules: RuleItem[]; channels: {
           {FIELDS[kind].map((f) =>
             typeof f.value === "boolean" ? (
               <label key={`${kind}-${f.name}`} className="flex items-center gap-2 text-sm">
-                <input type="checkbox" name={f.name} defaultChecked={f.value} />
+                <input type="checkbox" name={f.name} defaultChecked={Boolean(paramValue(f.name, f.value))} />
                 {t(`rules.${f.name}` as "rules.perRecipient")}
               </label>
             ) : (
@@ -113,7 +135,7 @@ export function RulesAdmin({ rules, channels }: { rules: RuleItem[]; channels: {
                 <input
                   type="number"
                   name={f.name}
-                  defaultValue={f.value}
+                  defaultValue={Number(paramValue(f.name, f.value))}
                   min={0}
                   step={f.step ?? "1"}
                   required
@@ -124,24 +146,36 @@ export function RulesAdmin({ rules, channels }: { rules: RuleItem[]; channels: {
           )}
           <label className="flex flex-col text-sm">
             {t("rules.cooldown")}
-            <input type="number" name="cooldownMinutes" defaultValue={30} min={0} required className={`${input} w-28`} />
+            <input
+              type="number"
+              name="cooldownMinutes"
+              defaultValue={editing?.cooldownMinutes ?? 30}
+              min={0}
+              required
+              className={`${input} w-28`}
+            />
           </label>
         </div>
         <label className="flex flex-col text-sm">
           {t("rules.apps")}
-          <input name="apps" className={`${input} font-mono`} placeholder="1400000000, 1400000001" />
+          <input
+            name="apps"
+            defaultValue={editing?.apps.join(", ")}
+            className={`${input} font-mono`}
+            placeholder="1400000000, 1400000001"
+          />
         </label>
         <fieldset className="flex flex-wrap gap-4 text-sm">
           <legend>{t("rules.channels")}</legend>
           {channels.map((c) => (
             <label key={c.id} className="flex items-center gap-2">
-              <input type="checkbox" name="channelIds" value={c.id} defaultChecked />
+              <input type="checkbox" name="channelIds" value={c.id} defaultChecked={editing ? editing.channelIds.includes(c.id) : true} />
               {c.name}
             </label>
           ))}
         </fieldset>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="enabled" defaultChecked />
+          <input type="checkbox" name="enabled" defaultChecked={editing?.enabled ?? true} />
           {t("rules.enabled")}
         </label>
         <div className="flex flex-wrap items-center gap-3">
@@ -149,8 +183,13 @@ export function RulesAdmin({ rules, channels }: { rules: RuleItem[]; channels: {
             {t("rules.preview")}
           </button>
           <button type="submit" className={button}>
-            {t("rules.save")}
+            {editing ? t("rules.saveEdit") : t("rules.save")}
           </button>
+          {editing ? (
+            <button type="button" className={button} onClick={() => edit(null)}>
+              {t("rules.cancelEdit")}
+            </button>
+          ) : null}
           {preview ? (
             <p role="status" data-testid="rule-preview" className="text-sm">
               {t("rules.previewResult", { fires: preview.fires })} {preview.partial ? t("rules.previewPartial") : null}
@@ -190,6 +229,9 @@ export function RulesAdmin({ rules, channels }: { rules: RuleItem[]; channels: {
                   <td>{r.cooldownMinutes}</td>
                   <td>{r.firing}</td>
                   <td className="space-x-2 whitespace-nowrap">
+                    <button type="button" className={button} onClick={() => edit(r)}>
+                      {t("rules.edit")}
+                    </button>
                     <button
                       type="button"
                       className={button}
