@@ -25,6 +25,17 @@ describe("parseConfig", () => {
     expect(() => parseConfig(env)).toThrow(message);
   });
 
+  it("defaults the alert timings to the robots' real limits, and lets tests shorten them", () => {
+    expect(parseConfig({}).alerts).toMatchObject({ evaluateMs: 15_000, rateWindowMs: 60_000, retry: { baseMs: 2_000, maxMs: 300_000 } });
+    expect(
+      parseConfig({ ALERTS_EVALUATE_MS: "300", ALERTS_RATE_WINDOW_MS: "6000", ALERTS_RETRY_BASE_MS: "300", ALERTS_RETRY_MAX_MS: "100" })
+        .alerts,
+      // A maximum below the base would make the backoff shrink: the base wins.
+    ).toMatchObject({ evaluateMs: 300, rateWindowMs: 6_000, retry: { baseMs: 300, maxMs: 300 } });
+    expect(() => parseConfig({ ALERTS_RATE_WINDOW_MS: "1m" })).toThrow(/ALERTS_RATE_WINDOW_MS: expected a whole number of milliseconds/);
+    expect(() => parseConfig({ ALERTS_RETRY_BASE_MS: "0" })).toThrow(/ALERTS_RETRY_BASE_MS: expected a whole number >= 1/);
+  });
+
   it("starts with sensible defaults and no app configured", () => {
     const c = parseConfig({});
     expect(c.im).toEqual({ sdkAppIds: [], callbackToken: undefined, maxSkewSeconds: 60, allowedCidrs: [] });

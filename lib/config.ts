@@ -227,6 +227,21 @@ const envSchema = z.object({
   ALERTS_EVALUATE_MS: positiveInt(15_000, "milliseconds").pipe(
     z.number().min(200, { error: "expected at least 200 milliseconds" }).max(30_000, { error: "expected at most 30000 milliseconds" }),
   ),
+  /**
+   * The per-channel rate limit counts messages in this window (lib/alerts/delivery.ts). 60 s: the
+   * robots' own limit is about 20 messages per minute. Tests shorten it so batching is seen in seconds.
+   */
+  ALERTS_RATE_WINDOW_MS: positiveInt(60_000, "milliseconds").pipe(
+    z.number().min(100, { error: "expected at least 100 milliseconds" }).max(3_600_000, { error: "expected at most 3600000 milliseconds" }),
+  ),
+  /** A failed delivery waits this long before its first retry, doubling each time (2 s, 4 s, 8 s ...). */
+  ALERTS_RETRY_BASE_MS: positiveInt(2_000, "milliseconds").pipe(
+    z.number().min(10, { error: "expected at least 10 milliseconds" }).max(600_000, { error: "expected at most 600000 milliseconds" }),
+  ),
+  /** The longest wait between two retries of a failed delivery. */
+  ALERTS_RETRY_MAX_MS: positiveInt(300_000, "milliseconds").pipe(
+    z.number().min(10, { error: "expected at least 10 milliseconds" }).max(3_600_000, { error: "expected at most 3600000 milliseconds" }),
+  ),
   /** Encrypts channel secrets at rest; unset: a key derived from AUTH_SECRET (lib/alerts/secrets.ts). */
   ALERTS_SECRET_KEY: z
     .string()
@@ -321,6 +336,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     enableBenchRoutes: e.ENABLE_BENCH_ROUTES,
     alerts: {
       evaluateMs: e.ALERTS_EVALUATE_MS,
+      rateWindowMs: e.ALERTS_RATE_WINDOW_MS,
+      retry: { baseMs: e.ALERTS_RETRY_BASE_MS, maxMs: Math.max(e.ALERTS_RETRY_BASE_MS, e.ALERTS_RETRY_MAX_MS) },
       secretKey: e.ALERTS_SECRET_KEY,
       allowPrivateTargets: e.ALERTS_ALLOW_PRIVATE_TARGETS,
     },

@@ -1,13 +1,15 @@
 // Alert channels (/admin/channels): created with their secrets, which are encrypted at once
 // (lib/alerts/secrets.ts) and never returned; listed with what is safe to show (kind, host,
 // language, recent deliveries); Send test delivers at once and records the attempt like any other.
+// Every change and every Send test is recorded in the access log.
 import { randomBytes } from "node:crypto";
-import type { ChannelInput, ChannelKind, ChannelLanguage } from "@/lib/alerts/contracts";
+import type { ChannelInput, ChannelKind, ChannelLanguage, ChannelPatch } from "@/lib/alerts/contracts";
 import { CLAIM_MS, type DeliveryOutcome, deliverItems } from "@/lib/alerts/delivery";
 import { decryptSecret, encryptSecret } from "@/lib/alerts/secrets";
 import type { ChannelSecret } from "@/lib/alerts/senders";
 import { PrivateTargetError, resolveTarget } from "@/lib/alerts/targets";
 import { ApiError, InvalidParameterError, NotFoundError } from "@/lib/api/errors";
+import { type ActedBy, appendAccessLog } from "@/lib/audit/access-log";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 
@@ -80,22 +82,33 @@ export async function checkTarget(host: string, parameter: string): Promise<void
 }
 
 /** Creates a channel. `shownOnce`: a generated webhook secret, returned this one time. */
-export async function createChannel(db: Db, input: ChannelInput): Promise<ChannelItem & { shownOnce?: { secret: string } }> {
+export async function createChannel(db: Db, input: ChannelInput, by: ActedBy): Promise<ChannelItem & { shownOnce?: { secret: string } }> {
   const { settings, secret, host } = splitInput(input);
   await checkTarget(host, input.kind === "email" ? "host" : "url");
   const now = new Date();
-  const row = await db.alertChannel.create({
-    data: {
-      name: input.name,
-      kind: input.kind,
-      language: input.language,
-      enabled: input.enabled,
-      ratePerMinute: input.ratePerMinute,
-      settings: JSON.stringify(settings),
-      secret: encryptSecret(secret),
-      createdAt: now,
-      updatedAt: now,
-    },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.alertChannel.create({
+      data: {
+        name: input.name,
+        kind: input.kind,
+        language: input.language,
+        enabled: input.enabled,
+        ratePerMinute: input.ratePerMinute,
+        settings: JSON.stringify(settings),
+        secret: encryptSecret(secret),
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+    // The target's host only: the rest of a robot's URL is its key.
+    await appendAccessLog(tx, {
+      action: "alert_channel_created",
+      actor: by.actor,
+      target: `channel:${created.id}`,
+      address: by.address,
+      detail: { name: input.name, kind: input.kind, host },
+    });
+    return created;
   });
   const item = toChannelItem(row);
   return input.kind === "webhook" && !input.secret && secret.kind === "webhook" ? { ...item, shownOnce: { secret: secret.secret } } : item;
@@ -131,15 +144,46 @@ export async function getChannel(db: Db, id: number): Promise<ChannelItem & { de
   };
 }
 
-export async function setChannelEnabled(db: Db, id: number, enabled: boolean): Promise<ChannelItem> {
-  const found = await db.alertChannel.findUnique({ where: { id } });
-  if (!found) throw new NotFoundError(`no alert channel ${id}`);
-  return toChannelItem(await db.alertChannel.update({ where: { id }, data: { enabled, updatedAt: new Date() } }));
+/**
+ * Pauses/resumes a channel or changes its name, language or rate limit. Turning it on or off is
+ * recorded as such; any other change as an edit naming the fields that changed.
+ */
+export async function updateChannel(db: Db, id: number, patch: ChannelPatch, by: ActedBy): Promise<ChannelItem> {
+  return db.$transaction(async (tx) => {
+    const found = await tx.alertChannel.findUnique({ where: { id } });
+    if (!found) throw new NotFoundError(`no alert channel ${id}`);
+    const changed = (["name", "language", "ratePerMinute"] as const).filter((k) => patch[k] !== undefined && patch[k] !== found[k]);
+    const row = await tx.alertChannel.update({ where: { id }, data: { ...patch, updatedAt: new Date() } });
+    const entry = { actor: by.actor, target: `channel:${id}`, address: by.address };
+    if (patch.enabled !== undefined && patch.enabled !== found.enabled)
+      await appendAccessLog(tx, {
+        ...entry,
+        action: patch.enabled ? "alert_channel_enabled" : "alert_channel_disabled",
+        detail: { name: row.name, kind: row.kind },
+      });
+    if (changed.length > 0)
+      await appendAccessLog(tx, {
+        ...entry,
+        action: "alert_channel_updated",
+        detail: { name: row.name, kind: row.kind, changed: Object.fromEntries(changed.map((k) => [k, [found[k], row[k]]])) },
+      });
+    return toChannelItem(row);
+  });
 }
 
-export async function deleteChannel(db: Db, id: number): Promise<void> {
-  const { count } = await db.alertChannel.deleteMany({ where: { id } });
-  if (count === 0) throw new NotFoundError(`no alert channel ${id}`);
+export async function deleteChannel(db: Db, id: number, by: ActedBy): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const found = await tx.alertChannel.findUnique({ where: { id }, select: { name: true, kind: true } });
+    if (!found) throw new NotFoundError(`no alert channel ${id}`);
+    await tx.alertChannel.delete({ where: { id } });
+    await appendAccessLog(tx, {
+      action: "alert_channel_deleted",
+      actor: by.actor,
+      target: `channel:${id}`,
+      address: by.address,
+      detail: found,
+    });
+  });
 }
 
 export function channelSecret(row: { secret: string }): ChannelSecret {
@@ -147,9 +191,17 @@ export function channelSecret(row: { secret: string }): ChannelSecret {
 }
 
 /** Send test: one message now, recorded in the delivery log; a failure is the answer's content, not an error. */
-export async function sendTest(db: Db, id: number): Promise<DeliveryOutcome> {
+export async function sendTest(db: Db, id: number, by: ActedBy): Promise<DeliveryOutcome> {
   const row = await db.alertChannel.findUnique({ where: { id } });
   if (!row) throw new NotFoundError(`no alert channel ${id}`);
+  // Recorded before it is sent: a test message leaves the network even if the request dies after.
+  await appendAccessLog(db, {
+    action: "alert_channel_tested",
+    actor: by.actor,
+    target: `channel:${id}`,
+    address: by.address,
+    detail: { name: row.name, kind: row.kind },
+  });
   const now = new Date();
   // Claimed by this request from the start, so the evaluator's delivery pass leaves it alone.
   const notification = await db.alertNotification.create({

@@ -125,6 +125,21 @@ export const channelInputSchema = z.discriminatedUnion("kind", [
 ]);
 export type ChannelInput = z.output<typeof channelInputSchema>;
 
+/**
+ * A channel's change: pause/resume, or its name, language and rate limit. Where it sends and its
+ * secret are not edited (they are never shown again to be edited): add a new channel instead.
+ */
+export const channelPatchSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    name: common.name.optional(),
+    language: z.enum(CHANNEL_LANGUAGES, { error: "expected en or zh-CN" }).optional(),
+    ratePerMinute: int(1, 600).optional(),
+  })
+  .strict()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { error: "expected enabled, name, language or ratePerMinute" });
+export type ChannelPatch = z.output<typeof channelPatchSchema>;
+
 export const idParams = z.object({
   id: z
     .string()

@@ -1,12 +1,13 @@
 // Delivers the notification outbox (alert_notifications). Notifications are written in the same
 // transaction as the alert's change, so none is lost to a crash between the two; the instance that
 // holds the evaluator's lease delivers them. Per channel:
-// - a rate limit (ratePerMinute messages in any 60 s, counted from the delivery log, so it holds
-//   across instances): while it is reached, notifications wait, and the next message carries every
+// - a rate limit (ratePerMinute messages in any ALERTS_RATE_WINDOW_MS, 60 s unless set; counted
+//   from the delivery log, so it holds across instances): while it is reached, notifications wait, and the next message carries every
 //   one that waited (up to BATCH_MAX) instead of dropping any;
 // - each notification is claimed before it is sent (a conditional update: two instances cannot both
 //   claim it), and marked sent with the delivery that carried it;
-// - a failed message is retried with exponential backoff, up to MAX_ATTEMPTS;
+// - a failed message is retried with exponential backoff (ALERTS_RETRY_BASE_MS doubling, at most
+//   ALERTS_RETRY_MAX_MS), up to MAX_ATTEMPTS;
 // - a claim left by a crashed instance expires after CLAIM_MS and is sent again: delivery is at least
 //   once in that one case (the webhook's webhook-id and the email's Message-ID stay the same, so a
 //   receiver can tell the copy).
@@ -22,14 +23,11 @@ import { log } from "@/lib/log";
 export const BATCH_MAX = 20;
 export const MAX_ATTEMPTS = 8;
 export const CLAIM_MS = 120_000;
-const RATE_WINDOW_MS = 60_000;
-const BACKOFF_BASE_MS = 2_000;
-const BACKOFF_MAX_MS = 300_000;
 const MAX_ERROR_LENGTH = 500;
 
-/** Wait before attempt `attempts + 1`: 2 s, 4 s, 8 s ... at most 5 minutes. */
-export function deliveryBackoffMs(attempts: number): number {
-  return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+/** Wait before attempt `attempts + 1`: by default 2 s, 4 s, 8 s ... at most 5 minutes. */
+export function deliveryBackoffMs(attempts: number, retry = config.alerts.retry): number {
+  return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempts - 1));
 }
 
 type ChannelRow = Awaited<ReturnType<Db["alertChannel"]["findMany"]>>[number];
@@ -42,7 +40,7 @@ export type DeliveryOutcome = {
 };
 
 async function recentDeliveries(db: Db, channelId: number, now: Date): Promise<number> {
-  return db.alertDelivery.count({ where: { channelId, at: { gt: new Date(now.getTime() - RATE_WINDOW_MS) } } });
+  return db.alertDelivery.count({ where: { channelId, at: { gt: new Date(now.getTime() - config.alerts.rateWindowMs) } } });
 }
 
 async function itemsFor(db: Db, ids: readonly number[]): Promise<NotificationItem[]> {
@@ -85,7 +83,7 @@ export async function deliverItems(
     return {
       status: "rate_limited",
       responseCode: null,
-      error: `at most ${channel.ratePerMinute} messages a minute`,
+      error: `at most ${channel.ratePerMinute} messages in ${config.alerts.rateWindowMs / 1000} s`,
       notifications: ids.length,
     };
   }

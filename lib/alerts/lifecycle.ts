@@ -1,12 +1,14 @@
 // An alert's life: firing when its rule's condition starts holding for a subject, resolved when it
 // stops, one of each per episode (deduplicated by rule and subject through the unique open_key),
 // with a cooldown before the same subject may fire again; notifications for both written in the
-// same transaction as the change. Acknowledgement by staff is recorded on the alert.
+// same transaction as the change. Acknowledgement by staff is recorded on the alert and in the
+// access log.
 
 import { evaluateCondition, type Firing } from "@/lib/alerts/conditions";
 import type { RuleKind } from "@/lib/alerts/contracts";
 import { parseRuleRow, type RuleRow } from "@/lib/alerts/rules";
 import { ConflictError, NotFoundError } from "@/lib/api/errors";
+import { type ActedBy, appendAccessLog } from "@/lib/audit/access-log";
 import { type Db, Prisma } from "@/lib/db/client";
 
 const MINUTE = 60_000;
@@ -174,12 +176,27 @@ export async function firingSummary(db: Db): Promise<{ firing: number; unacknowl
   return { firing, unacknowledged };
 }
 
-export async function acknowledgeAlert(db: Db, id: number, by: { email: string }): Promise<AlertItem> {
-  const alert = await db.alert.findUnique({ where: { id } });
+export async function acknowledgeAlert(db: Db, id: number, by: ActedBy): Promise<AlertItem> {
+  const alert = await db.alert.findUnique({ where: { id }, include: { rule: { select: { name: true } } } });
   if (!alert) throw new NotFoundError(`no alert ${id}`);
-  if (alert.acknowledgedAt)
-    throw new ConflictError(`alert ${id} was already acknowledged by ${alert.acknowledgedBy} at ${alert.acknowledgedAt.toISOString()}`);
-  await db.alert.updateMany({ where: { id, acknowledgedAt: null }, data: { acknowledgedAt: new Date(), acknowledgedBy: by.email } });
+  const already = (a: { acknowledgedAt: Date; acknowledgedBy: string | null }) =>
+    new ConflictError(`alert ${id} was already acknowledged by ${a.acknowledgedBy} at ${a.acknowledgedAt.toISOString()}`);
+  if (alert.acknowledgedAt) throw already({ acknowledgedAt: alert.acknowledgedAt, acknowledgedBy: alert.acknowledgedBy });
+  await db.$transaction(async (tx) => {
+    // Conditional: of two staff acknowledging at once, one is recorded, the other told.
+    const { count } = await tx.alert.updateMany({
+      where: { id, acknowledgedAt: null },
+      data: { acknowledgedAt: new Date(), acknowledgedBy: by.actor.email },
+    });
+    if (count !== 1) throw new ConflictError(`alert ${id} was already acknowledged`);
+    await appendAccessLog(tx, {
+      action: "alert_acknowledged",
+      actor: by.actor,
+      target: `alert:${id}`,
+      address: by.address,
+      detail: { rule: alert.rule.name, subject: alert.subject, status: alert.status },
+    });
+  });
   const [item] = await listAlerts(db, { id, limit: 1 });
   if (!item) throw new NotFoundError(`no alert ${id}`);
   return item;

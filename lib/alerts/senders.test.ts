@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { expect, it } from "vitest";
+import { deliveryBackoffMs } from "@/lib/alerts/delivery";
 import { renderMessage } from "@/lib/alerts/messages";
 import { decryptSecret, deriveKey, encryptSecret } from "@/lib/alerts/secrets";
 import { dingtalkSign, feishuSign, truncateBytes } from "@/lib/alerts/senders";
@@ -90,4 +91,10 @@ it("sends WeCom markdown up to 4,096 bytes and falls back to text (at most 2,048
   expect(bodies[0]?.msgtype).toBe("markdown");
   expect(bodies[1]?.msgtype).toBe("text");
   expect(Buffer.byteLength(bodies[1]?.text?.content ?? "")).toBeLessThanOrEqual(2_048);
+});
+
+it("backs off failed deliveries by doubling from the base, up to the maximum", () => {
+  const retry = { baseMs: 2_000, maxMs: 300_000 };
+  expect([1, 2, 3, 4].map((n) => deliveryBackoffMs(n, retry))).toEqual([2_000, 4_000, 8_000, 16_000]);
+  expect(deliveryBackoffMs(12, retry)).toBe(300_000);
 });

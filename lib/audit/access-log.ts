@@ -1,5 +1,6 @@
 // The access log: who signed in or failed to, who changed which staff account, who created, used
-// and revoked tokens, who exported, and who looked at whose recalls. Append-only: nothing here
+// and revoked tokens, who exported, who looked at whose recalls, and who changed alert rules and
+// channels or acknowledged an alert. Append-only: nothing here
 // (or anywhere in the app) updates or deletes an entry, and the database refuses to (see the
 // staff_access migration's triggers).
 import { z } from "zod";
@@ -31,6 +32,18 @@ export const ACCESS_ACTIONS = [
   "retention_run",
   "hold_placed",
   "hold_lifted",
+  "alert_rule_created",
+  "alert_rule_updated",
+  "alert_rule_enabled",
+  "alert_rule_disabled",
+  "alert_rule_deleted",
+  "alert_channel_created",
+  "alert_channel_updated",
+  "alert_channel_enabled",
+  "alert_channel_disabled",
+  "alert_channel_deleted",
+  "alert_channel_tested",
+  "alert_acknowledged",
 ] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
@@ -56,10 +69,31 @@ export const ACTION_TEXT: Record<AccessAction, string> = {
   retention_run: "Retention deleted old recalls",
   hold_placed: "Placed a legal hold",
   hold_lifted: "Lifted a legal hold",
+  alert_rule_created: "Created an alert rule",
+  alert_rule_updated: "Edited an alert rule",
+  alert_rule_enabled: "Enabled an alert rule",
+  alert_rule_disabled: "Disabled an alert rule",
+  alert_rule_deleted: "Deleted an alert rule",
+  alert_channel_created: "Created an alert channel",
+  alert_channel_updated: "Edited an alert channel",
+  alert_channel_enabled: "Enabled an alert channel",
+  alert_channel_disabled: "Paused an alert channel",
+  alert_channel_deleted: "Deleted an alert channel",
+  alert_channel_tested: "Sent a test message to an alert channel",
+  alert_acknowledged: "Acknowledged an alert",
 };
 
 /** Who acted: a member of staff, and how they were signed in. */
 export type Actor = { id: string; email: string; via: string };
+
+/** Who acted and from where: what a change recorded in the access log needs from its request. */
+export type ActedBy = { actor: Actor; address: string };
+
+/** The ActedBy of a request made by `who` (a route handler's principal). */
+export const actedBy = (request: Request, who: { userId: string; email: string; via: string }): ActedBy => ({
+  actor: { id: who.userId, email: who.email, via: who.via },
+  address: clientAddress(request),
+});
 
 export type NewAccessLogEntry = {
   action: AccessAction;

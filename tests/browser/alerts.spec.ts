@@ -1,6 +1,7 @@
 // Alerts in a real browser: an admin adds a webhook channel and sends a test (verified by a
-// Standard Webhooks receiver), previews and saves a burst rule, sees the header badge when the
-// burst fires, and acknowledges the alert on /alerts.
+// Standard Webhooks receiver), changes its rate limit on the channel's page, previews and saves a
+// burst rule and edits it, sees the header badge when the burst fires, and acknowledges the alert
+// on /alerts.
 import { expect, test } from "@playwright/test";
 import { type Receiver, startRobotReceiver } from "../support/alert-receivers";
 import { startApp, type TestApp } from "../support/app";
@@ -37,6 +38,15 @@ test("an admin creates a channel and a rule, sends a test, sees the alert fire o
   expect(hook.rejected).toEqual([]);
   expect(hook.accepted).toHaveLength(1);
 
+  // The channel's page: its delivery log shows the test, and its rate limit can be changed.
+  await row.getByRole("link", { name: "Delivery log" }).click();
+  await expect(page.getByTestId("delivery-log")).toContainText("Sent");
+  await page.getByLabel("Messages per minute at most").fill("10");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Channel updated.")).toBeVisible();
+  await page.getByRole("link", { name: /Alert channels/ }).click();
+  await expect(row.locator("td").nth(4)).toHaveText("10");
+
   await page.getByRole("link", { name: "Manage rules" }).click();
   await expect(page).toHaveURL(`${app.url}/admin/alerts`);
   await page.getByLabel("Name").fill("Mass recall");
@@ -46,7 +56,17 @@ test("an admin creates a channel and a rule, sends a test, sees the alert fire o
   await expect(page.getByTestId("rule-preview")).toHaveText("Would not have fired over the last 7 days.");
   await page.getByRole("button", { name: "Save rule" }).click();
   await expect(page.getByText('Rule "Mass recall" saved.')).toBeVisible();
-  await expect(page.locator('tr[data-rule-name="Mass recall"]')).toContainText("On-call hook");
+  const ruleRow = page.locator('tr[data-rule-name="Mass recall"]');
+  await expect(ruleRow).toContainText("On-call hook");
+  // Edited in the same form, which starts from the rule's values.
+  await ruleRow.getByRole("button", { name: "Edit" }).click();
+  await expect(page.getByRole("heading", { name: 'Editing "Mass recall"' })).toBeVisible();
+  await expect(page.getByLabel("Recalls (N)")).toHaveValue("3");
+  await page.getByLabel("Cooldown (minutes)").fill("45");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Rule updated.")).toBeVisible();
+  await expect(ruleRow.locator("td").nth(4)).toHaveText("45");
+  await expect(ruleRow).toContainText("count=3");
   await expect(page.getByTestId("alert-badge")).toHaveCount(0);
 
   await storeTestRecalls(

@@ -1,6 +1,6 @@
 // Alert rules end to end against the production build: each kind fires on stored data, once per
 // episode, and resolves with a notice when its condition clears; cooldown; acknowledgement and
-// the header badge's summary; the 7-day preview. Notifications go to a Standard Webhooks receiver.
+// the header badge's summary, acknowledgement recorded in the access log; the 7-day preview. Notifications go to a Standard Webhooks receiver.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Receiver, startRobotReceiver } from "../support/alert-receivers";
 import { apiJson } from "../support/api";
@@ -113,6 +113,28 @@ it("a burst fires once, resolves with a notice when it leaves the window, and th
   expect(eventsFor("Burst").map((e) => `${e.type}:${e.subject.from}`)).toEqual(["firing:mallory", "resolved:mallory", "firing:trent"]);
 }, 60_000);
 
+it("a burst counted per recipient fires for the pair that crossed the threshold, not for the sender's total", async () => {
+  const id = await rule({
+    name: "Per recipient",
+    kind: "burst",
+    params: { count: 3, windowMinutes: 10, perRecipient: true },
+    apps: ["1400000028"],
+  });
+  const db = await appDb(app);
+  const recall = (to: string) => newRecall({ sdkAppId: "1400000028", fromAccount: "pair-sender", toAccount: to });
+  // Four recalls by one sender, two to each recipient: no pair reaches 3.
+  await storeTestRecalls(db, [recall("bob"), recall("bob"), recall("carol"), recall("carol")]);
+  await new Promise((r) => setTimeout(r, 1_500));
+  expect(await alertsOf(id)).toEqual([]);
+  await storeTestRecalls(db, [recall("carol")]);
+  const fired = await eventually(
+    () => alertsOf(id),
+    (a) => a.length === 1,
+    10_000,
+  );
+  expect(fired[0]).toMatchObject({ subject: { app: "1400000028", from: "pair-sender", to: "carol" }, detail: { count: 3 } });
+});
+
 it("a spike fires against the median of the same window on the previous 7 days, not on a busy baseline", async () => {
   const id = await rule({
     name: "Spike",
@@ -212,10 +234,20 @@ it("staff acknowledge a firing alert (recorded), and the badge's summary counts 
   const viewer = await app.headersFor("viewer");
   const ack = await fetch(`${app.url}/api/alerts/${target.id}/acknowledge`, { method: "POST", headers: viewer });
   expect(ack.status).toBe(200);
-  expect(((await ack.json()) as Alert).acknowledgedBy).toMatch(/@/);
+  const acknowledgedBy = ((await ack.json()) as Alert).acknowledgedBy;
+  expect(acknowledgedBy).toMatch(/@/);
+  // Recorded in the access log too, where auditors look for who did what.
+  const log = await apiJson<{ items: { actorEmail: string; target: string; detail: string }[] }>(
+    app,
+    "/api/audit?action=alert_acknowledged",
+  );
+  expect(log.body.items.map((e) => [e.actorEmail, e.target])).toEqual([[acknowledgedBy, `alert:${target.id}`]]);
+  expect(JSON.parse(log.body.items[0]?.detail ?? "{}")).toMatchObject({ status: "firing" });
   const again = await fetch(`${app.url}/api/alerts/${target.id}/acknowledge`, { method: "POST", headers: viewer });
   expect(again.status).toBe(409);
   expect((await apiJson<{ unacknowledged: number }>(app, "/api/alerts/summary")).body.unacknowledged).toBe(firing.length - 1);
+  // The second attempt was refused, and is not in the log.
+  expect((await apiJson<{ items: unknown[] }>(app, "/api/audit?action=alert_acknowledged")).body.items).toHaveLength(1);
   // Viewers may not manage rules.
   expect((await fetch(`${app.url}/api/admin/alerts/rules`, { headers: viewer })).status).toBe(403);
 });

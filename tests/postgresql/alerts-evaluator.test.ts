@@ -72,6 +72,13 @@ it("notifies each alert once with two instances, and once more after the evaluat
     (e) => e.includes("firing:first"),
     15_000,
   );
+  // Killed only once the delivery is recorded: a kill between the receiver accepting and the record
+  // is the documented at-least-once case (resent after the 2-minute claim), not what this tests.
+  await eventually(
+    () => db.alertNotification.count({ where: { status: "sent" } }),
+    (n) => n === 1,
+    15_000,
+  );
   const leader = await eventually(
     async () => [a, b].filter(isLeader),
     (l) => l.length === 1,

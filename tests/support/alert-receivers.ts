@@ -14,6 +14,8 @@ import { SMTPServer } from "smtp-server";
 import { Webhook } from "standardwebhooks";
 
 export type Received = {
+  /** When the request arrived (Date.now()), for the alert latency benchmark. */
+  at: number;
   path: string;
   query: URLSearchParams;
   rawQuery: string;
@@ -109,6 +111,7 @@ export async function startRobotReceiver(kind: RobotKind, secret: string): Promi
   const rejected: Receiver["rejected"] = [];
   let failures = 0;
   const server: Server = createServer(async (req, res) => {
+    const at = Date.now();
     const url = new URL(req.url ?? "/", "http://x");
     const body = await readBody(req);
     let json: Record<string, unknown> = {};
@@ -116,6 +119,7 @@ export async function startRobotReceiver(kind: RobotKind, secret: string): Promi
       json = JSON.parse(body) as Record<string, unknown>;
     } catch {}
     const received: Received = {
+      at,
       path: url.pathname,
       query: url.searchParams,
       rawQuery: url.search.slice(1),

@@ -4,6 +4,8 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ActionMessage, type ActionOutcome, useAdminAction } from "@/components/admin-action";
 import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
+import { ScrollBox } from "@/components/scroll-box";
+import { EmptyState } from "@/components/states";
 import type { ChannelItem } from "@/lib/alerts/channels";
 import { CHANNEL_KINDS, CHANNEL_LANGUAGES, type ChannelKind } from "@/lib/alerts/contracts";
 import type { DeliveryOutcome } from "@/lib/alerts/delivery";
@@ -166,53 +168,55 @@ export function ChannelsAdmin({ channels }: { channels: ChannelItem[] }) {
         </button>
       </form>
       {channels.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">{t("empty")}</p>
+        <EmptyState>{t("empty")}</EmptyState>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th className="py-2">{t("name")}</th>
-              <th>{t("kind")}</th>
-              <th>{t("target")}</th>
-              <th>{t("language")}</th>
-              <th>{t("rate")}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {channels.map((c) => (
-              <tr key={c.id} data-channel-name={c.name} className="border-b border-slate-100 align-top dark:border-slate-800">
-                <td className="py-2">{c.name}</td>
-                <td>{t(`kinds.${c.kind}`)}</td>
-                <td className="font-mono text-xs">{c.target}</td>
-                <td>{t(`languages.${c.language}`)}</td>
-                <td>{c.ratePerMinute}</td>
-                <td className="space-x-2 whitespace-nowrap">
-                  <button type="button" className={button} onClick={() => test(c)}>
-                    {t("sendTest")}
-                  </button>
-                  <Link href={`/admin/channels/${c.id}`} className={button}>
-                    {t("deliveries")}
-                  </Link>
-                  <button
-                    type="button"
-                    className={button}
-                    onClick={() => run(() => sendJson(`/api/admin/channels/${c.id}`, "PATCH", { enabled: !c.enabled }), t("updated"))}
-                  >
-                    {c.enabled ? t("disable") : t("enable")}
-                  </button>
-                  <button
-                    type="button"
-                    className={button}
-                    onClick={() => run(() => sendJson(`/api/admin/channels/${c.id}`, "DELETE"), t("deleted"))}
-                  >
-                    {t("delete")}
-                  </button>
-                </td>
+        <ScrollBox label={t("title")}>
+          <table className="w-full text-left text-sm">
+            <thead>
+              <tr className="border-b border-slate-200 dark:border-slate-800">
+                <th className="py-2">{t("name")}</th>
+                <th>{t("kind")}</th>
+                <th>{t("target")}</th>
+                <th>{t("language")}</th>
+                <th>{t("rate")}</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {channels.map((c) => (
+                <tr key={c.id} data-channel-name={c.name} className="border-b border-slate-100 align-top dark:border-slate-800">
+                  <td className="py-2">{c.name}</td>
+                  <td>{t(`kinds.${c.kind}`)}</td>
+                  <td className="font-mono text-xs">{c.target}</td>
+                  <td>{t(`languages.${c.language}`)}</td>
+                  <td>{c.ratePerMinute}</td>
+                  <td className="space-x-2 whitespace-nowrap">
+                    <button type="button" className={button} onClick={() => test(c)}>
+                      {t("sendTest")}
+                    </button>
+                    <Link href={`/admin/channels/${c.id}`} className={button}>
+                      {t("deliveries")}
+                    </Link>
+                    <button
+                      type="button"
+                      className={button}
+                      onClick={() => run(() => sendJson(`/api/admin/channels/${c.id}`, "PATCH", { enabled: !c.enabled }), t("updated"))}
+                    >
+                      {c.enabled ? t("disable") : t("enable")}
+                    </button>
+                    <button
+                      type="button"
+                      className={button}
+                      onClick={() => run(() => sendJson(`/api/admin/channels/${c.id}`, "DELETE"), t("deleted"))}
+                    >
+                      {t("delete")}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
       )}
     </div>
   );

@@ -1,12 +1,15 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
+import { ScrollBox } from "@/components/scroll-box";
+import { EmptyState } from "@/components/states";
 import { Timestamp } from "@/components/timestamp";
 import { getChannel } from "@/lib/alerts/channels";
 import { idParams } from "@/lib/alerts/contracts";
 import { NotFoundError } from "@/lib/api/errors";
 import { requireStaffPage } from "@/lib/auth/page-guard";
 import { getDb } from "@/lib/db/client";
+import { ChannelSettings } from "./channel-settings";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Alert channel · Recall Monitor" };
@@ -36,34 +39,37 @@ export default async function ChannelPage({ params }: { params: Promise<{ id: st
           ({t(`kinds.${channel.kind}`)}, {channel.target})
         </span>
       </h1>
+      <ChannelSettings channel={channel} />
       <h2 className="font-semibold">{t("deliveries")}</h2>
       {channel.deliveries.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">{t("noDeliveries")}</p>
+        <EmptyState>{t("noDeliveries")}</EmptyState>
       ) : (
-        <table className="w-full text-left text-sm" data-testid="delivery-log">
-          <thead>
-            <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th className="py-2">{t("at")}</th>
-              <th>{t("status")}</th>
-              <th>{t("responseCode")}</th>
-              <th>{t("notifications")}</th>
-              <th>{t("error")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {channel.deliveries.map((d) => (
-              <tr key={d.id} className="border-b border-slate-100 align-top dark:border-slate-800">
-                <td className="py-2">
-                  <Timestamp value={d.at} />
-                </td>
-                <td>{d.status === "sent" || d.status === "failed" ? t(`deliveryStatus.${d.status}`) : d.status}</td>
-                <td>{d.responseCode ?? "—"}</td>
-                <td>{d.notifications}</td>
-                <td className="font-mono text-xs">{d.error ?? ""}</td>
+        <ScrollBox label={t("deliveries")}>
+          <table className="w-full text-left text-sm" data-testid="delivery-log">
+            <thead>
+              <tr className="border-b border-slate-200 dark:border-slate-800">
+                <th className="py-2">{t("at")}</th>
+                <th>{t("status")}</th>
+                <th>{t("responseCode")}</th>
+                <th>{t("notifications")}</th>
+                <th>{t("error")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {channel.deliveries.map((d) => (
+                <tr key={d.id} className="border-b border-slate-100 align-top dark:border-slate-800">
+                  <td className="py-2">
+                    <Timestamp value={d.at} />
+                  </td>
+                  <td>{d.status === "sent" || d.status === "failed" ? t(`deliveryStatus.${d.status}`) : d.status}</td>
+                  <td>{d.responseCode ?? "—"}</td>
+                  <td>{d.notifications}</td>
+                  <td className="font-mono text-xs">{d.error ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
       )}
     </div>
   );

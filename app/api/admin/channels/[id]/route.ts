@@ -1,9 +1,9 @@
-import { z } from "zod";
-import { deleteChannel, getChannel, setChannelEnabled } from "@/lib/alerts/channels";
-import { idParams } from "@/lib/alerts/contracts";
+import { deleteChannel, getChannel, updateChannel } from "@/lib/alerts/channels";
+import { channelPatchSchema, idParams } from "@/lib/alerts/contracts";
 import { parseJsonBody } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/handler";
 import { jsonOk } from "@/lib/api/response";
+import { actedBy } from "@/lib/audit/access-log";
 import { getDb } from "@/lib/db/client";
 
 export const dynamic = "force-dynamic";
@@ -14,15 +14,16 @@ export const GET = apiRoute<{ id: string }>({ role: "admin" }, async (_request, 
   return jsonOk(await getChannel(await getDb(), id));
 });
 
-/** `{enabled}`: pauses or resumes a channel. */
-export const PATCH = apiRoute<{ id: string }>({ role: "admin" }, async (request, params) => {
+/** `{enabled?, name?, language?, ratePerMinute?}`: pauses/resumes a channel or edits those settings. */
+export const PATCH = apiRoute<{ id: string }>({ role: "admin" }, async (request, params, who) => {
   const { id } = idParams.parse(params);
-  const { enabled } = await parseJsonBody(z.object({ enabled: z.boolean() }), request);
-  return jsonOk(await setChannelEnabled(await getDb(), id, enabled));
+  const patch = await parseJsonBody(channelPatchSchema, request);
+  return jsonOk(await updateChannel(await getDb(), id, patch, actedBy(request, who)));
 });
 
-export const DELETE = apiRoute<{ id: string }>({ role: "admin" }, async (_request, params) => {
+/** Deletes a channel, its outbox and its delivery log. */
+export const DELETE = apiRoute<{ id: string }>({ role: "admin" }, async (request, params, who) => {
   const { id } = idParams.parse(params);
-  await deleteChannel(await getDb(), id);
+  await deleteChannel(await getDb(), id, actedBy(request, who));
   return jsonOk({ deleted: id });
 });
