@@ -33,11 +33,7 @@ export type UserCursor = z.output<typeof userCursorShape>;
 export const userListQuerySchema = z
   .object({
     /** User ID prefix, case-sensitive (IM user IDs are). */
-    q: z
-      .string()
-      .max(256, { error: "expected at most 256 characters" })
-      .regex(NO_NUL, noNul)
-      .optional(),
+    q: z.string().max(256, { error: "expected at most 256 characters" }).regex(NO_NUL, noNul).optional(),
     sort: z.enum(USER_SORTS, { error: `expected one of ${USER_SORTS.join(", ")}` }).default("recallsSent"),
     order: z.enum(["asc", "desc"], { error: "expected asc or desc" }).default("desc"),
     sdkAppId: sdkAppIdParam.optional(),
