@@ -122,6 +122,37 @@ describe("hostile input", () => {
     const covered = [...ROUTES.map((r) => `${r.method} ${r.pattern}`), ...CALLBACK_ROUTES].sort();
     expect(covered).toEqual(apiHandlers().sort());
   });
+
+  it(`generates, in a CI-sized run, every kind of hostility the issue lists and a request to every handler`, () => {
+    const { rng, seed } = seededRng("hostile-input generator");
+    // Counted as they come: kept, the 10 MiB bodies alone would be a gigabyte.
+    const kinds = new Set<string>();
+    const routes = new Set<string>();
+    for (const r of hostileRequests(rng, REQUESTS, `g${seed}`, CALLBACK_TOKEN)) {
+      kinds.add(r.kind.replace(/^(api|callback): /, ""));
+      if (r.route) routes.add(r.route);
+    }
+    for (const kind of [
+      "10 MiB body",
+      "100k-deep JSON",
+      "chunked body without end",
+      "10k params",
+      "3k repeated params",
+      "repeated param",
+      "bad percent-encoding",
+      "truncated JSON",
+      "invalid UTF-8",
+      "raw JSON number",
+      "wrong method",
+      "wrong types and hostile strings",
+      "hostile values",
+      "hostile fields",
+      "hostile Sign",
+      "hostile RequestTime",
+    ])
+      expect(kinds, kind).toContain(kind);
+    expect(ROUTES.map((r) => `${r.method} ${r.pattern}`).filter((r) => !routes.has(r))).toEqual([]);
+  });
 });
 
 describe.each(["sqlite", "postgresql"] as const)("hostile input (%s)", (dialect) => {

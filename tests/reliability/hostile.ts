@@ -89,12 +89,16 @@ const MISC = [
   "[]",
 ];
 
+// Control characters are taken in turn rather than at random, so that a run of a few hundred
+// hostile strings sends every one of them (hostileRequests starts the turn again).
+let nextControl = 0;
+
 /** One string hostile to some layer. */
 export function hostileString(rng: Rng): string {
   const base = `u${int(rng, 1_000)}`;
   switch (int(rng, 9)) {
     case 0:
-      return base + pick(rng, CONTROL_CHARACTERS) + base;
+      return base + CONTROL_CHARACTERS[nextControl++ % CONTROL_CHARACTERS.length] + base;
     case 1:
       return pick(rng, LONE_SURROGATES) + base;
     case 2:
@@ -550,5 +554,6 @@ function hostileApi(rng: Rng): HostileRequest {
  * when the server has one (a few with a hostile Sign or RequestTime).
  */
 export function* hostileRequests(rng: Rng, count: number, prefix: string, callbackToken?: string): Generator<HostileRequest> {
+  nextControl = 0;
   for (let i = 0; i < count; i++) yield rng() < 0.35 ? hostileCallback(rng, i, prefix, callbackToken) : hostileApi(rng);
 }
