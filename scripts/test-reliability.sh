@@ -26,7 +26,8 @@ PostgreSQL unless said otherwise:
                    resumes without a restart. Needs root (chattr) on a filesystem with chattr +i.
   hostile-input    5,000 seeded hostile requests per database (50,000 with --long) to the signed
                    callback endpoint and every JSON API: no 5xx but 503, health within 1 s, only
-                   accepted requests write rows, RSS back within 50 MB of a warmed-up baseline
+                   accepted requests write rows, RSS after a full GC within 50 MB of the
+                   warmed-up baseline
   dashboard-load   20k seeded recalls (1M with --long), 10 clients on the heaviest dashboard
                    endpoints: callbacks answered OK within 2 s, zero errors
 
