@@ -291,6 +291,8 @@ describe.each(["sqlite", "postgresql"] as const)("hostile input (%s)", (dialect)
       )
       .toEqual([]);
     expect.soft(unanswered.slice(0, 20), `${unanswered.length} requests got no answer`).toEqual([]);
+    // A prober that never ran would pass the next check vacuously (one run saw 0 probes).
+    expect.soft(health.probes(), "/api/health probes during the run (one every 200 ms + its answer)").toBeGreaterThanOrEqual(seconds / 2);
     expect
       .soft(
         health.failures.map((f) => f.what),
