@@ -8,7 +8,7 @@ import { type Db, Prisma } from "@/lib/db/client";
 import { checkBucketCount } from "@/lib/db/time-slices";
 import { toDate, toNullableDate, toNumber } from "@/lib/db/values";
 import { hourStart } from "@/lib/recalls/aggregates";
-import { dateRangeShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
+import { dateRangeShape, rangeStart, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -37,7 +37,7 @@ type TopRow = { sdk_app_id: string; user_id: string; n: unknown };
 
 export async function getOverview(db: Db, query: OverviewQuery, now = new Date()) {
   const until = query.until ?? now;
-  const since = query.since ?? new Date(until.getTime() - DEFAULT_OVERVIEW_HOURS * HOUR_MS);
+  const since = query.since ?? rangeStart(until, DEFAULT_OVERVIEW_HOURS * HOUR_MS);
   const bucket = query.bucket ?? (until.getTime() - since.getTime() <= HOURLY_UP_TO_MS ? "hour" : "day");
   const size = bucket === "day" ? DAY_MS : HOUR_MS;
   checkBucketCount(since, until, bucket);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:reliability [-- --long] [-- <vitest filters>]`: the reliability suite against the
 # production build (tests/reliability/): SIGKILLs under load, a duplicate storm across two instances on
-# one PostgreSQL, database outages, and callbacks under dashboard load.
+# one PostgreSQL, database outages, hostile input, and callbacks under dashboard load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +24,10 @@ PostgreSQL unless said otherwise:
                    then locked by another process; PostgreSQL: TCP proxy cut, then connections
                    refused and backends terminated): 503 FAIL, never OK; health says so; ingest
                    resumes without a restart. Needs root (chattr) on a filesystem with chattr +i.
+  hostile-input    5,000 seeded hostile requests per database (50,000 with --long) to the signed
+                   callback endpoint and every JSON API: no 5xx but 503, health within 1 s, only
+                   accepted requests write rows, RSS after a full GC within 50 MB of the
+                   warmed-up baseline
   dashboard-load   20k seeded recalls (1M with --long), 10 clients on the heaviest dashboard
                    endpoints: callbacks answered OK within 2 s, zero errors
 

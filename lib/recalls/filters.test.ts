@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeCursor } from "@/lib/api/cursor";
 import { parseSearchParams } from "@/lib/api/search-params";
-import { recallFiltersSchema, recallListQuerySchema, recallWhere } from "@/lib/recalls/filters";
+import { rangeStart, recallFiltersSchema, recallListQuerySchema, recallWhere } from "@/lib/recalls/filters";
 
 const parse = (query: string) => recallListQuerySchema.safeParse(Object.fromEntries(new URLSearchParams(query)));
 const firstIssuePath = (query: string) => {
@@ -32,6 +32,19 @@ describe("recallListQuerySchema", () => {
       expect(firstIssuePath(`since=${encodeURIComponent(text)}`)).toBe("since");
     },
   );
+
+  // PostgreSQL has no year 0: such a date was a 500 there (found by tests/reliability/hostile-input).
+  it.each(["0000-06-01", "0001-01-01T00:00+08:00", "9999-12-31T23:00-08:00"])(
+    "rejects since=%s, a UTC instant outside years 1 to 9999",
+    (text) => {
+      expect(firstIssuePath(`since=${encodeURIComponent(text)}`)).toBe("since");
+    },
+  );
+
+  it("never derives a default start before year 1", () => {
+    expect(rangeStart(new Date("0001-01-01T00:00:00Z"), 86_400_000).toISOString()).toBe("0001-01-01T00:00:00.000Z");
+    expect(rangeStart(new Date("2026-11-26T00:00:00Z"), 86_400_000).toISOString()).toBe("2026-11-25T00:00:00.000Z");
+  });
 
   it("accepts since equal to until and rejects until before since, naming until", () => {
     expect(parse("since=2026-11-26&until=2026-11-26").success).toBe(true);

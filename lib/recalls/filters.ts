@@ -9,6 +9,15 @@ import { EVENT_ID_EXPECTED, parseEventId } from "@/lib/recalls/stream-cursor";
 
 // ---- pieces -------------------------------------------------------------------------------
 
+// The instants a date parameter may name, in UTC: PostgreSQL has no year 0 (22008, a 500), so
+// neither may a time zone offset reach it ("0001-01-01T00:00+08:00") nor a default range derived
+// from an early `until` (see rangeStart).
+const EARLIEST_MS = new Date("0001-01-01T00:00:00Z").getTime();
+const LATEST_MS = new Date("9999-12-31T23:59:59.999Z").getTime();
+
+/** `ms` before `until`, but never before year 1, so a default `since` is a date the database can hold. */
+export const rangeStart = (until: Date, ms: number) => new Date(Math.max(EARLIEST_MS, until.getTime() - ms));
+
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 /**
@@ -37,7 +46,12 @@ export const isoDateTime = z.string().transform((text, ctx) => {
   else if (!zone) normalised += "Z";
   else if (/^[+-]\d{2}$/.test(zone)) normalised += ":00";
   const at = new Date(normalised);
-  return Number.isNaN(at.getTime()) ? invalid() : at;
+  if (Number.isNaN(at.getTime())) return invalid();
+  if (at.getTime() < EARLIEST_MS || at.getTime() > LATEST_MS) {
+    ctx.addIssue({ code: "custom", message: "expected a year from 0001 to 9999" });
+    return z.NEVER;
+  }
+  return at;
 });
 
 /** `since` (inclusive) and `until` (exclusive) bound `receivedAt`. */

@@ -6,7 +6,7 @@ import { type Db, Prisma } from "@/lib/db/client";
 import { bucketMs, checkBucketCount, timeSlices } from "@/lib/db/time-slices";
 import { toDate, toNumber } from "@/lib/db/values";
 import { hourStart } from "@/lib/recalls/aggregates";
-import { dateRangeShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
+import { dateRangeShape, rangeStart, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
 import { lastUnreadPerSlice } from "@/lib/users/unread-samples";
 
 const DAY_MS = 24 * 3_600_000;
@@ -28,7 +28,7 @@ export type UserTrendQuery = z.output<typeof userTrendQuerySchema>;
 /** The range a trend covers: `until` defaults to now and `since` to DEFAULT_TREND_DAYS before it. */
 export function trendRange(query: { since?: Date; until?: Date }, now = new Date()) {
   const until = query.until ?? now;
-  const since = query.since ?? new Date(until.getTime() - DEFAULT_TREND_DAYS * DAY_MS);
+  const since = query.since ?? rangeStart(until, DEFAULT_TREND_DAYS * DAY_MS);
   return { since, until };
 }
 

@@ -191,3 +191,23 @@ describe("a NUL in a filter or a user ID path segment", () => {
     expect(body.error.message).toContain("U+0000");
   });
 });
+
+describe("a date range reaching year 0", () => {
+  // PostgreSQL has no year 0: an `until` in year 1 gave the overview and the trend a default
+  // `since` in year 0 (22008, a 500), and so did an offset that moves year 1 back into year 0.
+  it.each(["/api/overview?until=0001-01-01", "/api/users/alice/trend?until=0001-01-02"])(
+    "GET %s answers 200 with a range that starts in year 1",
+    async (path) => {
+      const res = await apiFetch(app, path);
+      const body = (await res.json()) as { since: string };
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      expect(body.since).toBe("0001-01-01T00:00:00.000Z");
+    },
+  );
+
+  it("refuses since=0001-01-01T00:00+08:00 (year 0 in UTC) with 400 naming since", async () => {
+    const res = await apiFetch(app, `/api/recalls?since=${encodeURIComponent("0001-01-01T00:00+08:00")}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { parameter: "since" } });
+  });
+});
