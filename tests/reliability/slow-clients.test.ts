@@ -1,0 +1,362 @@
+// Slow and many clients: 500 connections held open at once while signed callbacks keep coming.
+// Some send a callback's body a byte per second, some send their headers a byte per second
+// (slowloris), and the rest are live streams of the recall log (/api/recalls/stream, signed in as
+// staff by session or API token, with the filters dashboards use) that are opened and never read.
+// Every callback of the steady load must be answered OK within IM's 2 s timeout and stored (a
+// callback answered later is one IM gave up on), health must keep answering, a dashboard that does
+// read its stream must still get every matching recall, and once the slow clients are gone the
+// server must have let go of their connections and memory. (A behavioural bound, IM's own
+// timeout, not a performance figure.)
+import { readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import type { Rng } from "@/lib/simulator/traffic";
+import { startApp, type TestApp } from "../support/app";
+import { createTestStaff, signInCookie } from "../support/auth";
+import { createTestDatabase } from "../support/databases";
+import { callbackUrl, RECALL } from "../support/im";
+import { openSse, type SseConnection } from "../support/sse";
+import {
+  type Delivery,
+  expectAllAcknowledgedStored,
+  rssMb,
+  type SentRecall,
+  scale,
+  seededRng,
+  settledRssMb,
+  sleep,
+  watchEventLoop,
+  watchHealthFromChild,
+} from "./support";
+
+let app: TestApp | undefined;
+const sockets = new Set<Socket>();
+const streams: SseConnection[] = [];
+afterEach(async () => {
+  for (const s of sockets) s.destroy();
+  sockets.clear();
+  for (const s of streams.splice(0)) s.close();
+  await app?.stop();
+  app = undefined;
+});
+
+const CONNECTIONS = 500;
+/** Of which: live streams never read. STREAM_MAX_CLIENTS (200) bounds them per instance, 10 per session or token. */
+const STREAMS = 150;
+const STREAMS_PER_OWNER = 10;
+/** Owners that sign in (the rest use API tokens); sign-ins are rate-limited per address. */
+const SESSION_OWNERS = 5;
+/** The rest: half trickle a callback's body, half their headers. */
+const TRICKLERS = CONNECTIONS - STREAMS;
+const DURATION_MS = scale(15_000, 300_000);
+const IM_TIMEOUT_MS = 2_000;
+/** IM_CALLBACK_TOKEN: every callback, slow or not, is signed as IM signs it. */
+const TOKEN = "slow-clients-callback-token";
+const PLATFORMS = ["iOS", "Android", "Web"];
+
+/**
+ * `concurrency` senders posting fresh signed recalls, as IM does, until stopped; remembers how long
+ * each answer took and which were answered OK.
+ */
+function signedLoad(base: string, options: { concurrency: number; prefix: string; rng: Rng; users: number }) {
+  const acknowledged: SentRecall[] = [];
+  const outcomes = new Map<string, number>();
+  const history: Delivery[] = [];
+  let stopped = false;
+  let next = 0;
+  const sender = async () => {
+    while (!stopped) {
+      const r: SentRecall = {
+        fromAccount: `u${Math.floor(options.rng() * options.users)}`,
+        toAccount: `u${Math.floor(options.rng() * options.users)}`,
+        msgKey: `${options.prefix}_${next++}`,
+        unreadMsgNum: Math.floor(options.rng() * 50),
+      };
+      const platform = PLATFORMS[Math.floor(options.rng() * PLATFORMS.length)] ?? "iOS";
+      const body = JSON.stringify({
+        CallbackCommand: RECALL,
+        From_Account: r.fromAccount,
+        To_Account: r.toAccount,
+        MsgKey: r.msgKey,
+        UnreadMsgNum: r.unreadMsgNum,
+      });
+      const started = performance.now();
+      let d: Delivery;
+      try {
+        const res = await fetch(callbackUrl(base, { token: TOKEN, optPlatform: platform }), {
+          method: "POST",
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        const answer = (await res.json().catch(() => ({}))) as { ActionStatus?: string };
+        d = {
+          status: res.status,
+          ok: res.status === 200 && answer.ActionStatus === "OK",
+          ms: performance.now() - started,
+          actionStatus: answer.ActionStatus,
+        };
+      } catch (error) {
+        d = { status: 0, ok: false, ms: performance.now() - started, error: error instanceof Error ? error.name : String(error) };
+      }
+      history.push(d);
+      const label = d.ok ? "OK" : d.status === 0 ? `no answer (${d.error ?? "?"})` : `HTTP ${d.status}`;
+      outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
+      if (d.ok) acknowledged.push(r);
+    }
+  };
+  const running = Promise.all(Array.from({ length: options.concurrency }, sender));
+  return {
+    acknowledged,
+    outcomes,
+    history,
+    stop: async () => {
+      stopped = true;
+      await running;
+    },
+  };
+}
+
+/** Memory the server may keep after the clients are gone (caches, allocator slack). */
+const RSS_SLACK_MB = 50;
+
+/** A connection that speaks raw HTTP/1.1, so a test can send a request as slowly as it likes. */
+function rawSocket(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => resolve(socket));
+    socket.once("error", reject);
+  });
+}
+
+/** The status of the first answer on `socket`; 0 if it closed without one. */
+function firstStatus(socket: Socket): Promise<number> {
+  return new Promise((resolve) => {
+    let text = "";
+    const done = (status: number) => {
+      socket.removeAllListeners("data");
+      resolve(status);
+    };
+    socket.on("data", (d: Buffer) => {
+      text += d.toString("latin1");
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+      if (m) done(Number(m[1]));
+    });
+    socket.once("close", () => done(0));
+    socket.on("error", () => {});
+  });
+}
+
+/** The server's established connections: sockets on its port in /proc/net/tcp (loopback, IPv4). */
+function serverConnections(url: string): number {
+  const port = Number(new URL(url).port).toString(16).toUpperCase().padStart(4, "0");
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .filter((line) => {
+      const [, local, , state] = line.trim().split(/\s+/);
+      return local?.endsWith(`:${port}`) && state === "01";
+    }).length;
+}
+
+/** CPU seconds the server process (all its threads) has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+
+describe.each(["sqlite", "postgresql"] as const)("slow and many clients (%s)", (dialect) => {
+  it(`answers every callback OK within 2 s while ${CONNECTIONS} connections trickle bytes or hold unread streams`, async () => {
+    const { rng } = seededRng(`slow-clients ${dialect}`);
+    const a = await startApp({ database: await createTestDatabase(dialect), env: { IM_CALLBACK_TOKEN: TOKEN } });
+    app = a;
+    const { host } = new URL(a.url);
+    const db = await a.db();
+    const metricsHeaders = await a.headersFor("viewer");
+
+    // Stream owners: staff signed in with a session, and API tokens (each its own quota of 10).
+    const owners: string[] = [];
+    for (let i = 0; i < STREAMS / STREAMS_PER_OWNER; i++) {
+      const staff = await createTestStaff(a, i % 2 === 0 ? "viewer" : "auditor");
+      if (i < SESSION_OWNERS) owners.push(`Cookie: ${await signInCookie(a, staff)}`);
+      else {
+        const { token } = await createApiToken(
+          db,
+          { id: staff.id, email: staff.email, role: "auditor" },
+          { name: `slow ${i}`, role: "viewer", days: 1 },
+          { address: "test", via: "test" },
+        );
+        owners.push(`Authorization: Bearer ${token}`);
+      }
+    }
+    // The filters open dashboards use: the whole log, one platform, one sender.
+    const streamQueries = ["", "?platform=iOS", "?from=u1", "?platform=Android&to=u2"];
+
+    // Warm up (routes loaded, a stream opened and closed) before memory's baseline is read.
+    for (let i = 0; i < 5; i++) await fetch(`${a.url}/api/health`).then((r) => r.arrayBuffer());
+    const warm = await openSse(`${a.url}/api/recalls/stream`, metricsHeaders);
+    warm.close();
+    await sleep(500);
+    const baselineMb = rssMb(a.pid());
+    const heapMb = async () => {
+      const text = await (await fetch(`${a.url}/api/metrics`, { headers: metricsHeaders })).text();
+      const used = Number(/^recall_monitor_nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1]);
+      const external = Number(/^recall_monitor_nodejs_external_memory_bytes (\S+)$/m.exec(text)?.[1]);
+      return `heap ${(used / 2 ** 20).toFixed(0)} MB + external ${(external / 2 ** 20).toFixed(0)} MB`;
+    };
+    const baselineHeap = await heapMb();
+    const t0 = Date.now();
+    const phase = (name: string) => console.log(`[slow-clients ${dialect}] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${name}`);
+
+    const streamStatuses = new Map<number, number>();
+    const openUnread = async (i: number) => {
+      const socket = await rawSocket(a.url);
+      sockets.add(socket);
+      socket.write(
+        `GET /api/recalls/stream${streamQueries[i % streamQueries.length]} HTTP/1.1\r\nHost: ${host}\r\n${owners[i % owners.length]}\r\nAccept: text/event-stream\r\n\r\n`,
+      );
+      const status = await firstStatus(socket);
+      streamStatuses.set(status, (streamStatuses.get(status) ?? 0) + 1);
+      // Never read again: what the server writes fills the socket buffers and stays there.
+      socket.pause();
+    };
+    // Opened ten at a time, as dashboards open, rather than all in the same millisecond.
+    for (let i = 0; i < STREAMS; i += 10) await Promise.all(Array.from({ length: Math.min(10, STREAMS - i) }, (_, j) => openUnread(i + j)));
+
+    // One dashboard that does read, filtered to one sender: it must get every one of that sender's recalls.
+    const reader = await openSse(`${a.url}/api/recalls/stream?from=u7`, metricsHeaders);
+    streams.push(reader);
+
+    // A request whose body (or head) comes a byte a second. The server cuts it off (408, or a
+    // closed connection) and another takes its place, so the number of connections stays up.
+    let stopped = false;
+    const trickleOutcomes = new Map<string, number>();
+    const trickle = async (i: number) => {
+      const headersOnly = i % 2 === 1;
+      while (!stopped) {
+        let socket: Socket;
+        try {
+          socket = await rawSocket(a.url);
+        } catch {
+          await sleep(200);
+          continue;
+        }
+        sockets.add(socket);
+        const body = JSON.stringify({
+          CallbackCommand: RECALL,
+          From_Account: `slow${i}`,
+          To_Account: "x",
+          MsgKey: `slow_${i}_${Date.now()}`,
+          UnreadMsgNum: 1,
+        });
+        const target = new URL(callbackUrl(a.url, { token: TOKEN }));
+        const head = `POST ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${body.length}\r\n`;
+        const rest = headersOnly ? `X-Slow: ${"a".repeat(60)}\r\n\r\n${body}` : `\r\n${body}`;
+        socket.write(headersOnly ? head : `${head}\r\n`);
+        const answered = firstStatus(socket);
+        let sent = headersOnly ? 0 : 2;
+        const timer = setInterval(() => {
+          if (stopped || socket.destroyed || sent >= rest.length) return clearInterval(timer);
+          socket.write(rest[sent++] ?? "");
+        }, 1_000);
+        const status = await answered;
+        clearInterval(timer);
+        socket.destroy();
+        sockets.delete(socket);
+        const label = `${headersOnly ? "headers" : "body"} ${status === 0 ? "closed" : `HTTP ${status}`}`;
+        if (!stopped) trickleOutcomes.set(label, (trickleOutcomes.get(label) ?? 0) + 1);
+        await sleep(100);
+      }
+    };
+    const trickling = Array.from({ length: TRICKLERS }, (_, i) => trickle(i));
+    await sleep(1_000);
+    const peakConnections = serverConnections(a.url);
+
+    const health = watchHealthFromChild(a.url, { everyMs: 250, withinMs: IM_TIMEOUT_MS });
+    const eventLoop = watchEventLoop(a.url, metricsHeaders);
+    const cpuBefore = cpuSeconds(a.pid());
+    // PostgreSQL: the transactions (statements, mostly) the server ran against its database meanwhile.
+    const transactions = async () => {
+      if (dialect !== "postgresql") return 0;
+      const [row] = await db.$queryRaw<
+        { n: bigint }[]
+      >`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`;
+      return Number(row?.n ?? 0);
+    };
+    const transactionsBefore = await transactions();
+    const load = signedLoad(a.url, { concurrency: 4, prefix: `steady_${dialect}`, rng, users: 50 });
+    await sleep(DURATION_MS);
+    await load.stop();
+    await health.stop();
+    await eventLoop.stop();
+    const cpuUsed = cpuSeconds(a.pid()) - cpuBefore;
+    await sleep(1_000); // statistics are flushed about once a second
+    const transactionsRun = (await transactions()) - transactionsBefore;
+    const peakMb = rssMb(a.pid());
+    const peakHeap = await heapMb();
+    phase("load stopped");
+    stopped = true;
+    for (const s of sockets) s.destroy();
+    await Promise.all(trickling);
+
+    // The reading dashboard gets every recall of its sender that was answered OK.
+    const fromU7 = load.acknowledged.filter((r) => r.fromAccount === "u7").map((r) => r.msgKey);
+    const deadline = Date.now() + 15_000;
+    const seen = () => new Set(reader.events.map((e) => (JSON.parse(e.data) as { msgKey: string }).msgKey));
+    while (fromU7.some((k) => !seen().has(k)) && Date.now() < deadline) await sleep(200);
+
+    // Released: the server's connections (slow senders' and streams') and, within slack, its memory.
+    reader.close();
+    let connections = serverConnections(a.url);
+    let liveStreams = Number.NaN;
+    for (const until = Date.now() + 20_000; Date.now() < until; await sleep(500)) {
+      connections = serverConnections(a.url);
+      const metrics = await (await fetch(`${a.url}/api/metrics`, { headers: metricsHeaders })).text();
+      liveStreams = Number(/^recall_monitor_live_streams (\S+)$/m.exec(metrics)?.[1]);
+      // The metrics request itself is one connection, kept alive.
+      if (connections <= 1 && liveStreams === 0) break;
+    }
+    phase("connections released");
+    const settledMb = await settledRssMb(a.pid(), baselineMb, RSS_SLACK_MB);
+    phase(`memory: ${baselineHeap} -> ${peakHeap} -> ${await heapMb()}`);
+
+    const ms = load.history.map((d) => d.ms).sort((x, y) => x - y);
+    const late = load.history.filter((d) => d.ms > IM_TIMEOUT_MS);
+    console.log(
+      `[slow-clients ${dialect}] ${load.history.length} callbacks: p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms, max ${(ms.at(-1) ?? 0).toFixed(0)} ms; outcomes ${JSON.stringify(
+        Object.fromEntries(load.outcomes),
+      )}; streams ${JSON.stringify(Object.fromEntries(streamStatuses))}; slow requests ended ${JSON.stringify(
+        Object.fromEntries([...trickleOutcomes].sort()),
+      )}; server connections ${peakConnections} -> ${connections}, live streams after ${liveStreams}; ${dialect === "postgresql" ? `${transactionsRun} database transactions, ` : ""}server CPU ${cpuUsed.toFixed(1)} s in ${DURATION_MS / 1000} s, worst event-loop stall ${eventLoop.worstMs().toFixed(0)} ms; health ${health.probes()} probes, worst ${health
+        .worstMs()
+        .toFixed(0)} ms; RSS ${baselineMb.toFixed(0)} -> ${peakMb.toFixed(0)} -> ${settledMb.toFixed(0)} MB`,
+    );
+
+    expect(streamStatuses.get(200), "every unread stream was opened").toBe(STREAMS);
+    expect(peakConnections, "the server held the slow connections at once").toBeGreaterThanOrEqual(CONNECTIONS * 0.9);
+    expect(load.history.length, "callbacks were answered").toBeGreaterThan(0);
+    expect(
+      late.slice(0, 10).map((d) => `${d.status} after ${d.ms.toFixed(0)} ms`),
+      `${late.length} of ${load.history.length} callbacks answered after IM's 2 s timeout`,
+    ).toEqual([]);
+    expect(Object.fromEntries(load.outcomes), "every callback answered OK").toEqual({ OK: load.history.length });
+    await expectAllAcknowledgedStored(db, load.acknowledged);
+    expect(health.failures.slice(0, 10), "health answered throughout").toEqual([]);
+    expect(
+      fromU7.filter((k) => !seen().has(k)),
+      "recalls the reading dashboard never got",
+    ).toEqual([]);
+    // The server cut the slow senders off itself (408 or a closed connection), never a 5xx, and
+    // stored none of their half-sent recalls.
+    expect(
+      [...trickleOutcomes.keys()].filter((k) => /HTTP (?!408)/.test(k)),
+      "slow requests answered other than 408",
+    ).toEqual([]);
+    expect(await db.recall.count({ where: { fromAccount: { startsWith: "slow" } } }), "half-sent recalls stored").toBe(0);
+    expect(connections, "server connections left open after the clients left").toBeLessThanOrEqual(1);
+    expect(liveStreams, "live streams left open after the clients left").toBe(0);
+    expect(settledMb, `RSS back within ${RSS_SLACK_MB} MB of ${baselineMb.toFixed(0)} MB`).toBeLessThanOrEqual(baselineMb + RSS_SLACK_MB);
+  });
+});
