@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:reliability [-- --long] [-- <vitest filters>]`: the reliability suite against the
 # production build (tests/reliability/): SIGKILLs under load, a duplicate storm across two instances on
-# one PostgreSQL, database outages, and callbacks under dashboard load.
+# one PostgreSQL, database outages, callbacks under dashboard load, and slow and many clients.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +26,9 @@ PostgreSQL unless said otherwise:
                    resumes without a restart. Needs root (chattr) on a filesystem with chattr +i.
   dashboard-load   20k seeded recalls (1M with --long), 10 clients on the heaviest dashboard
                    endpoints: callbacks answered OK within 2 s, zero errors
+  slow-clients     500 connections for 15 s (5 min with --long): bodies and headers sent a byte a
+                   second, 150 live streams never read; signed callbacks answered OK within 2 s
+                   and stored, health answers, connections and memory released afterwards
 
   --long   longer runs and more data. Sets RELIABILITY_LONG=1.
 
