@@ -26,7 +26,7 @@ PostgreSQL unless said otherwise:
                    resumes without a restart. Needs root (chattr) on a filesystem with chattr +i.
   dashboard-load   20k seeded recalls (1M with --long), 10 clients on the heaviest dashboard
                    endpoints: callbacks answered OK within 2 s, zero errors
-  slow-clients     500 connections for 15 s (5 min with --long): bodies and headers sent a byte a
+  slow-clients     500 connections for 10 s (5 min with --long): bodies and headers sent a byte a
                    second, 150 live streams never read; signed callbacks answered OK within 2 s
                    and stored, health answers, connections and memory released afterwards
 

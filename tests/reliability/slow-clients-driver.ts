@@ -69,6 +69,9 @@ const trickled = new Map<string, number>();
  */
 async function trickle(i: number) {
   const headersOnly = i % 2 === 1;
+  // Spread over a few seconds, as independent clients would be, rather than all cut off by the
+  // server in the same second (a synchronised burst is hostile input's matter).
+  await sleep((i / options.tricklers) * 5_000);
   for (let round = 0; !stopped; round++) {
     let socket: Socket;
     try {
