@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:reliability [-- --long] [-- <vitest filters>]`: the reliability suite against the
 # production build (tests/reliability/): SIGKILLs under load, a duplicate storm across two instances on
-# one PostgreSQL, database outages, hostile input, and callbacks under dashboard load.
+# one PostgreSQL, database outages, hostile input, callbacks under dashboard load, and slow and many
+# clients.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,9 @@ PostgreSQL unless said otherwise:
                    warmed-up baseline
   dashboard-load   20k seeded recalls (1M with --long), 10 clients on the heaviest dashboard
                    endpoints: callbacks answered OK within 2 s, zero errors
+  slow-clients     500 connections for 10 s (5 min with --long): bodies and headers sent a byte a
+                   second, 150 live streams never read; signed callbacks answered OK within 2 s
+                   and stored, health answers, connections released and memory bounded afterwards
 
   --long   longer runs and more data. Sets RELIABILITY_LONG=1.
 

@@ -1,5 +1,5 @@
 // How many live streams may be open at once: per instance (STREAM_MAX_CLIENTS) and per owner.
-// Each open stream holds a connection, a database poll and memory for as long as the dashboard
+// Each open stream holds a connection and memory (its unread events) for as long as the dashboard
 // stays open, so an unbounded number would let one client (or many) exhaust the instance.
 import { ApiError } from "@/lib/api/errors";
 import type { Principal } from "@/lib/auth/principal";

@@ -11,6 +11,9 @@
 // that horizon has ended, so nothing can still appear behind the cursor. A row becomes visible to
 // streams once every older writing transaction has ended (a receiver transaction is bounded by its
 // 1.5 s statement timeout). On SQLite one writer commits at a time, so id order is commit order.
+//
+// Open streams do not query on their own: one poller per process (StreamPoller below) looks for
+// new rows once per wake-up and fans them out, one query per distinct filter.
 import { InvalidParameterError } from "@/lib/api/errors";
 import { type Db, Prisma } from "@/lib/db/client";
 import { dialectOf } from "@/lib/db/dialect";
@@ -211,10 +214,172 @@ export type RecallStreamOptions = {
   heartbeatMs?: number;
 };
 
+const sourceFor = (db: Db, filters: RecallFilters): StreamSource =>
+  dialectOf(db) === "postgresql" ? postgresSource(db, filters) : sqliteSource(db, filters);
+
+/** One open stream, as the poller sees it. */
+type Subscriber = {
+  /** The stream's filters as a key: streams with the same filters share one query. */
+  key: string;
+  filters: RecallFilters;
+  /** Everything up to here has been sent (or did not match). */
+  scanned: Position;
+  pollMs: number;
+  /** Sends one event (the same bytes to every stream of a filter); false once the stream has closed. */
+  send(bytes: Uint8Array): boolean;
+  /** True when the client has not taken what was sent so far (past the stream's high-water mark). */
+  backlogged(): boolean;
+  stop(reason: string): void;
+};
+
+/**
+ * One loop per process and database that finds new rows for every open stream. A stream of its
+ * own would run its own queries on every commit and every poll: with a few hundred dashboards
+ * open under callback load that is a few hundred queries per commit, enough to hold up the event
+ * loop that answers callbacks past IM's 2 s (the slow-clients reliability test saw it). Here each
+ * wake-up reads the newest position once, then the new rows once per distinct filter, and hands
+ * each stream the rows after its own position. Filters stay SQL (lib/recalls/filters.ts): rows
+ * are never matched in memory, so a stream gets exactly what its own query would have returned.
+ */
+class StreamPoller {
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly top: StreamSource;
+  private readonly sources = new Map<string, StreamSource>();
+  private running = false;
+  // Set by a notice that arrives while a query runs, so that it is not lost.
+  private pending = false;
+  private wake: (() => void) | undefined;
+  // The newest notified commit not yet below the horizon, and how long to wait for it.
+  private awaited: bigint | undefined;
+  private retryMs = HORIZON_RETRY_MS;
+  private unsubscribe = () => {};
+
+  constructor(private readonly db: Db) {
+    this.top = sourceFor(db, {});
+  }
+
+  add(subscriber: Subscriber): () => void {
+    this.subscribers.add(subscriber);
+    if (!this.sources.has(subscriber.key)) this.sources.set(subscriber.key, sourceFor(this.db, subscriber.filters));
+    if (!this.running) this.start();
+    // A resuming stream is sent what it missed at once, not at the next commit or poll.
+    this.poke();
+    return () => {
+      this.subscribers.delete(subscriber);
+      if (![...this.subscribers].some((s) => s.key === subscriber.key)) this.sources.delete(subscriber.key);
+      if (this.subscribers.size === 0) this.wake?.();
+    };
+  }
+
+  private poke() {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  private start() {
+    this.running = true;
+    const unsubscribeLocal = onRecallsStored(() => this.poke());
+    const unsubscribeNotified = onCommitNotified((seq) => {
+      if (seq !== undefined && (this.awaited === undefined || seq > this.awaited)) this.awaited = seq;
+      this.poke();
+    });
+    this.unsubscribe = () => {
+      unsubscribeLocal();
+      unsubscribeNotified();
+    };
+    this.loop()
+      .catch((error: unknown) => {
+        log("error", "recall_stream_error", { error: error instanceof Error ? error.message : String(error) });
+        // Every client reconnects after `retry` with its Last-Event-ID.
+        for (const s of [...this.subscribers]) s.stop("error");
+      })
+      .finally(() => {
+        this.unsubscribe();
+        this.running = false;
+        this.awaited = undefined;
+        // A stream opened just as the loop ended.
+        if (this.subscribers.size > 0) this.start();
+      });
+  }
+
+  private async loop() {
+    while (this.subscribers.size > 0) {
+      this.pending = false;
+      // Bound the scan by the newest position so that a filter matching nothing for a long while
+      // does not re-read the same rows on every wake-up.
+      const { top, horizon } = await this.top.top();
+      // A notified commit still behind the horizon (an older transaction, perhaps in another
+      // database of the cluster, has not ended): look again soon, not at the poll.
+      if (this.awaited !== undefined && this.awaited < horizon) this.awaited = undefined;
+      let more = false;
+      for (const [key, source] of [...this.sources]) {
+        const behind = [...this.subscribers].filter((s) => s.key === key && compare(top, s.scanned) > 0);
+        const first = behind.reduce<Position | undefined>((min, s) => (min && compare(min, s.scanned) <= 0 ? min : s.scanned), undefined);
+        if (!first) continue;
+        let rows: Awaited<ReturnType<StreamSource["rows"]>>;
+        try {
+          rows = await source.rows(first, top, BATCH);
+        } catch (error) {
+          log("error", "recall_stream_error", { error: error instanceof Error ? error.message : String(error) });
+          for (const s of behind) s.stop("error");
+          continue;
+        }
+        for (const r of rows) {
+          const bytes = encoder.encode(`id: ${source.eventId(r.position)}\nevent: recall\ndata: ${JSON.stringify(r.item)}\n\n`);
+          let backlogged = false;
+          for (const s of behind) {
+            if (compare(r.position, s.scanned) <= 0) continue;
+            if (s.send(bytes)) s.scanned = r.position;
+            backlogged ||= s.backlogged();
+          }
+          // Past a stream's high-water mark, let Next.js hand its queue to the socket before the
+          // next row: a client that reads keeps its queue short, one that does not lets it grow
+          // to MAX_BUFFERED_BYTES and is dropped.
+          if (backlogged) await new Promise((resolve) => setImmediate(resolve));
+        }
+        const full = rows.length === BATCH;
+        more ||= full;
+        // Up to `top` nothing else matched (unless the batch was full: the rest comes next round).
+        if (!full) for (const s of behind) if (compare(s.scanned, top) < 0) s.scanned = top;
+      }
+      if (more || this.pending) continue;
+      if (this.subscribers.size === 0) break;
+      const pollMs = Math.min(...[...this.subscribers].map((s) => s.pollMs));
+      let waitMs = pollMs;
+      if (this.awaited !== undefined) {
+        waitMs = Math.min(this.retryMs, pollMs);
+        this.retryMs = Math.min(this.retryMs * 2, pollMs);
+      } else {
+        this.retryMs = HORIZON_RETRY_MS;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+}
+
+const encoder = new TextEncoder();
+// One poller per database client (the route's is the dashboard's read client, one per process).
+const pollers = new WeakMap<Db, StreamPoller>();
+function pollerFor(db: Db): StreamPoller {
+  let poller = pollers.get(db);
+  if (!poller) {
+    poller = new StreamPoller(db);
+    pollers.set(db, poller);
+  }
+  return poller;
+}
+
 export async function openRecallStream(db: Db, query: RecallFilters, options: RecallStreamOptions): Promise<ReadableStream<Uint8Array>> {
   const filters = pickRecallFilters(query);
   const dialect = dialectOf(db);
-  const source = dialect === "postgresql" ? postgresSource(db, filters) : sqliteSource(db, filters);
+  const source = sourceFor(db, filters);
   // Throws 429 before any work when the instance or the owner has too many streams open.
   const release = acquireStreamSlot(options.owner, { maxClients: options.maxClients });
   let scanned: Position;
@@ -235,7 +400,6 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
     release();
     throw error;
   }
-  const encoder = new TextEncoder();
   let stop = (_reason?: string) => {};
 
   return new ReadableStream<Uint8Array>(
@@ -244,44 +408,26 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
         let closed = false;
         let sent = 0;
         const opened = Date.now();
-        let wake: (() => void) | undefined;
-        // Set by a notice that arrives while a query runs, so that it is not lost.
-        let pending = false;
-        const send = (text: string) => {
-          if (closed) return;
-          controller.enqueue(encoder.encode(text));
+        const enqueue = (bytes: Uint8Array) => {
+          if (closed) return false;
+          controller.enqueue(bytes);
           // desiredSize is the high-water mark minus the bytes still queued for the client.
           if ((controller.desiredSize ?? 0) < -MAX_BUFFERED_BYTES) stop("client_not_reading");
+          return true;
         };
-        // The newest notified commit not yet below the horizon, and how long to wait for it.
-        let awaited: bigint | undefined;
-        let retryMs = HORIZON_RETRY_MS;
-        const unsubscribeLocal = onRecallsStored(() => {
-          pending = true;
-          wake?.();
-        });
-        const unsubscribeNotified = onCommitNotified((seq) => {
-          if (seq !== undefined && (awaited === undefined || seq > awaited)) awaited = seq;
-          pending = true;
-          wake?.();
-        });
-        const unsubscribe = () => {
-          unsubscribeLocal();
-          unsubscribeNotified();
-        };
-        const heartbeat = setInterval(() => send(": heartbeat\n\n"), options.heartbeatMs ?? HEARTBEAT_MS);
+        const heartbeat = setInterval(() => enqueue(encoder.encode(": heartbeat\n\n")), options.heartbeatMs ?? HEARTBEAT_MS);
         let forget = () => {};
+        let unsubscribe = () => {};
         const onAbort = () => stop("client_gone");
         stop = (reason = "closed") => {
           if (closed) return;
           closed = true;
           forget();
+          unsubscribe();
           release();
           log("info", "recall_stream_closed", { reason, events: sent, seconds: Math.round((Date.now() - opened) / 1000) });
           clearInterval(heartbeat);
-          unsubscribe();
           options.signal.removeEventListener("abort", onAbort);
-          wake?.();
           try {
             // A client that stopped reading gets no more: what it left unread is dropped with the stream.
             if (reason === "client_not_reading") controller.error(new Error("client not reading"));
@@ -291,55 +437,19 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
         options.signal.addEventListener("abort", onAbort, { once: true });
         forget = closeOnShutdown(() => stop("shutdown"));
         if (options.signal.aborted) return stop("client_gone");
-        send(`retry: ${RETRY_MS}\n\n`);
-
-        const loop = async () => {
-          while (!closed) {
-            // Bound the scan by the newest id so that a filter matching nothing for a long while
-            // does not re-read the same rows on every wake-up.
-            pending = false;
-            const { top, horizon } = await source.top();
-            // A notified commit still behind the horizon (an older transaction, perhaps in
-            // another database of the cluster, has not ended): look again soon, not at the poll.
-            if (awaited !== undefined && awaited < horizon) awaited = undefined;
-            if (compare(top, scanned) > 0) {
-              const rows = await source.rows(scanned, top, BATCH);
-              for (const r of rows) {
-                if (closed) break;
-                send(`id: ${source.eventId(r.position)}\nevent: recall\ndata: ${JSON.stringify(r.item)}\n\n`);
-                // Past the high-water mark, let Next.js hand the queue to the socket before the
-                // next row: a client that reads keeps the queue short, one that does not lets it
-                // grow to MAX_BUFFERED_BYTES and is dropped.
-                if ((controller.desiredSize ?? 1) <= 0) await new Promise((resolve) => setImmediate(resolve));
-              }
-              sent += rows.length;
-              const last = rows.at(-1);
-              scanned = rows.length === BATCH && last ? last.position : top;
-              if (rows.length === BATCH) continue;
-            }
-            if (pending || closed) continue;
-            const pollMs = options.pollMs ?? POLL_MS;
-            let waitMs = pollMs;
-            if (awaited !== undefined) {
-              waitMs = Math.min(retryMs, pollMs);
-              retryMs = Math.min(retryMs * 2, pollMs);
-            } else {
-              retryMs = HORIZON_RETRY_MS;
-            }
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, waitMs);
-              wake = () => {
-                clearTimeout(timer);
-                resolve();
-              };
-            });
-            wake = undefined;
-          }
-        };
-        loop().catch((error: unknown) => {
-          log("error", "recall_stream_error", { error: error instanceof Error ? error.message : String(error) });
-          // The client reconnects after `retry` with its Last-Event-ID.
-          stop("error");
+        enqueue(encoder.encode(`retry: ${RETRY_MS}\n\n`));
+        unsubscribe = pollerFor(db).add({
+          key: JSON.stringify(filters),
+          filters,
+          scanned,
+          pollMs: options.pollMs ?? POLL_MS,
+          send: (bytes) => {
+            if (!enqueue(bytes)) return false;
+            sent++;
+            return true;
+          },
+          backlogged: () => !closed && (controller.desiredSize ?? 1) <= 0,
+          stop: (reason) => stop(reason),
         });
       },
       cancel() {
