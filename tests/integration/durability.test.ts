@@ -54,7 +54,7 @@ describe("a crash of the app process", () => {
 
     await a.restart();
     expect((await post(callbackUrl(a.url), recallBody())).json?.ActionStatus).toBe("OK");
-  });
+  }, 180_000); // Kills and restarts servers: on a loaded machine each restart alone has taken 15 s.
 });
 
 /** Makes the database refuse the app's writes until `release` is called. */
@@ -126,5 +126,5 @@ if (testDialect() === "postgresql")
       expect(acknowledged.length).toBeGreaterThanOrEqual(8);
       const stored = await (await a.db()).recall.count({ where: { msgKey: { in: acknowledged } } });
       expect(stored).toBe(acknowledged.length);
-    });
+    }, 180_000);
   });

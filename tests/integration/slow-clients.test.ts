@@ -31,12 +31,20 @@ function slowClient(head: string, trickle: string): Promise<Slow> {
       socket.on("data", (d: Buffer) => {
         text += d.toString();
       });
-      socket.on("error", () => {});
-      const answer = new Promise<string>((done) => socket.once("close", () => done(text)));
+      // The server closes the connection after its 408 with the client's latest trickled byte
+      // unread, so its kernel may send a reset that discards the 408 before we read it.
+      let reset = false;
+      socket.on("error", (e: NodeJS.ErrnoException) => {
+        if (e.code === "ECONNRESET") reset = true;
+      });
+      const answer = new Promise<string>((done) => socket.once("close", () => done(text || (reset ? RESET : ""))));
       resolve({ socket, answer, stop: () => clearInterval(timer) });
     });
   });
 }
+
+const TIMED_OUT = "HTTP/1.1 408 Request Timeout";
+const RESET = "(connection reset after the server closed it)";
 
 it("closes connections whose headers or body never finish, answering callbacks meanwhile", async () => {
   const { host } = new URL(app.url);
@@ -56,7 +64,8 @@ it("closes connections whose headers or body never finish, answering callbacks m
     }
     const answers = await Promise.all(clients.map((c) => c.answer));
     // Node's answer to a request that timed out; the connection then closes.
-    for (const a of answers) expect(a.split("\r\n")[0]).toBe("HTTP/1.1 408 Request Timeout");
+    for (const a of answers) expect([TIMED_OUT, RESET]).toContain(a.split("\r\n")[0]);
+    expect(answers.filter((a) => a.startsWith(TIMED_OUT)).length).toBeGreaterThan(0);
     // None of the slow bodies was taken for a recall.
     expect(await (await app.db()).recall.count()).toBe(5);
   } finally {

@@ -142,7 +142,6 @@ describe("a client that does not read", () => {
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
     const { cookie } = await app.cookieFor("viewer");
     socket.write(`GET /api/recalls/stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\nCookie: ${cookie}\r\n\r\n`);
-    socket.pause(); // never read: the kernel's buffers fill, then the server's
     let received = 0;
     const ended = new Promise<void>((resolve) => {
       socket.on("data", (d: Buffer) => {
@@ -150,7 +149,10 @@ describe("a client that does not read", () => {
       });
       socket.once("close", () => resolve());
     });
-    await new Promise((r) => setTimeout(r, 500));
+    // The stream holds its slot once its headers are sent (a fixed wait was too short under load);
+    // from then on never read: the kernel's buffers fill, then the server's.
+    await new Promise<void>((resolve) => socket.once("data", () => resolve()));
+    socket.pause();
     await expectRefused(app, await app.cookieFor("auditor"), /this server already has 1 live streams open/);
 
     // About 20 MB of events: more than the socket buffers of both ends and the stream's bound.
