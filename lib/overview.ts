@@ -1,6 +1,7 @@
 // The overview page's data for a time range: recalls over time and by platform (from
-// recall_hourly_counts), top senders and recipients (from user_hourly_counts, or user_stats when
-// the range holds all the data there is), and whether IM is still calling us (callback_counts).
+// recall_hourly_counts), top senders and recipients (from user_hourly_counts and its daily rollup
+// for the whole days of the range, lib/users/range-counts.ts, or user_stats when the range holds
+// all the data there is), and whether IM is still calling us (callback_counts).
 // Ranges count the whole UTC hours they overlap.
 import { z } from "zod";
 import { config } from "@/lib/config";
@@ -9,6 +10,7 @@ import { checkBucketCount } from "@/lib/db/time-slices";
 import { toDate, toNullableDate, toNumber } from "@/lib/db/values";
 import { hourStart } from "@/lib/recalls/aggregates";
 import { dateRangeShape, rangeStart, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
+import { userCountRows } from "@/lib/users/range-counts";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -82,12 +84,12 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
     };
     [senders, recipients] = await Promise.all([top("recalls_sent"), top("recalls_received")]);
   } else {
-    // One pass over the range's hourly rows serves both rankings (the CTE is read twice, so both
+    // One pass over the range's rows serves both rankings (the CTE is read twice, so both
     // databases materialise it once).
     const rows = await db.$queryRaw<(TopRow & { kind: string })[]>`
       WITH totals AS (
-        SELECT sdk_app_id, user_id, SUM(sent) AS sent, SUM(received) AS received FROM user_hourly_counts
-        WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app} GROUP BY sdk_app_id, user_id
+        SELECT sdk_app_id, user_id, SUM(sent) AS sent, SUM(received) AS received
+        FROM (${userCountRows(fromHour, until, Prisma.sql`1 = 1 ${app}`)}) c GROUP BY sdk_app_id, user_id
       )
       SELECT * FROM (SELECT 'sent' AS kind, sdk_app_id, user_id, sent AS n FROM totals WHERE sent > 0
                      ORDER BY sent DESC, user_id LIMIT ${TOP_USERS}) s
@@ -138,8 +140,8 @@ async function topRecallRates(db: Db, fromHour: Date, until: Date, app: Prisma.S
       WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app}
       GROUP BY sdk_app_id, user_id HAVING SUM(sent) >= ${min}
     ), r AS (
-      SELECT sdk_app_id, user_id, SUM(sent) AS recalls FROM user_hourly_counts
-      WHERE hour_start >= ${fromHour} AND hour_start < ${until} ${app} GROUP BY sdk_app_id, user_id
+      SELECT sdk_app_id, user_id, SUM(sent) AS recalls
+      FROM (${userCountRows(fromHour, until, Prisma.sql`1 = 1 ${app}`)}) c GROUP BY sdk_app_id, user_id
     )
     SELECT m.sdk_app_id, m.user_id, m.sent, r.recalls, CAST(r.recalls AS DOUBLE PRECISION) / m.sent AS rate
     FROM m JOIN r ON r.sdk_app_id = m.sdk_app_id AND r.user_id = m.user_id

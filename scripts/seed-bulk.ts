@@ -12,7 +12,7 @@ Usage: npm run seed:bulk -- [--recalls <n>] [--users <n>] [--days <n>] [--sdkapp
 Adds <recalls> recalls (default 1000000) among <users> users (default 20000), received over the
 <days> days (default 90) before --end (default now), to the database named by DATABASE_URL
 (default file:./data/recall-monitor.db; migrations are applied first), then rebuilds user_stats,
-user_hourly_counts and recall_hourly_counts from all recalls in the database. The recalls have
+user_hourly_counts, user_daily_counts and recall_hourly_counts from all recalls in the database. The recalls have
 the distributions of \`npm run seed\` (the same generator); only the write path differs.
 
 For benchmarks and load tests, not for a database the receiver is writing to: it drops the recall
@@ -147,6 +147,12 @@ async function seedSqlite(file: string, recalls: number, plan: Plan) {
         SELECT sdk_app_id, to_account, ${SQLITE_HOUR}, 0, 1 FROM recalls
       ) GROUP BY sdk_app_id, user_id, hour_start`);
   });
+  await phase("recount user_daily_counts", () => {
+    db.exec("DELETE FROM user_daily_counts");
+    db.exec(`INSERT INTO user_daily_counts (sdk_app_id, user_id, day_start, sent, received)
+      SELECT sdk_app_id, user_id, substr(hour_start, 1, 10) || 'T00:00:00.000+00:00', SUM(sent), SUM(received)
+      FROM user_hourly_counts GROUP BY sdk_app_id, user_id, substr(hour_start, 1, 10)`);
+  });
   await phase("recount recall_hourly_counts", () => {
     db.exec("DELETE FROM recall_hourly_counts");
     db.exec(`INSERT INTO recall_hourly_counts (sdk_app_id, hour_start, opt_platform, recalls)
@@ -235,6 +241,12 @@ async function seedPostgres(url: string, recalls: number, plan: Plan) {
           SELECT sdk_app_id, to_account, date_trunc('hour', received_at), 0, 1 FROM recalls
         ) AS roles GROUP BY sdk_app_id, user_id, hour_start`);
     });
+    await phase("recount user_daily_counts", async () => {
+      await client.query("TRUNCATE user_daily_counts");
+      await client.query(`INSERT INTO user_daily_counts (sdk_app_id, user_id, day_start, sent, received)
+        SELECT sdk_app_id, user_id, date_trunc('day', hour_start), SUM(sent), SUM(received)
+        FROM user_hourly_counts GROUP BY sdk_app_id, user_id, date_trunc('day', hour_start)`);
+    });
     await phase("recount recall_hourly_counts", async () => {
       await client.query("TRUNCATE recall_hourly_counts");
       await client.query(`INSERT INTO recall_hourly_counts (sdk_app_id, hour_start, opt_platform, recalls)
@@ -258,7 +270,7 @@ async function seedPostgres(url: string, recalls: number, plan: Plan) {
     // Sets the visibility map (index-only scans) and the planner's statistics, as autovacuum would
     // have on a table that grew over months.
     await phase("vacuum analyze", async () => {
-      for (const table of ["recalls", "user_stats", "user_hourly_counts", "recall_hourly_counts"])
+      for (const table of ["recalls", "user_stats", "user_hourly_counts", "user_daily_counts", "recall_hourly_counts"])
         await client.query(`VACUUM ANALYZE ${table}`);
     });
   } finally {

@@ -61,6 +61,20 @@ describe("aggregateRecalls", () => {
     ]);
   });
 
+  it("buckets by UTC day per user, the sums of the user's hours", () => {
+    const { userDays } = aggregateRecalls([
+      recall({ receivedAt: at("2026-11-26T00:00:00Z") }),
+      recall({ receivedAt: at("2026-11-26T23:59:59.999Z") }),
+      recall({ receivedAt: at("2026-11-27T00:00:00Z") }),
+    ]);
+    expect(userDays.map((d) => [d.userId, d.dayStart.toISOString(), d.sent, d.received])).toEqual([
+      ["a", "2026-11-26T00:00:00.000Z", 2, 0],
+      ["a", "2026-11-27T00:00:00.000Z", 1, 0],
+      ["b", "2026-11-26T00:00:00.000Z", 0, 2],
+      ["b", "2026-11-27T00:00:00.000Z", 0, 1],
+    ]);
+  });
+
   it("counts a message to oneself as sent and received", () => {
     const { users } = aggregateRecalls([recall({ fromAccount: "me", toAccount: "me", unreadMsgNum: 1 })]);
     expect(users).toEqual([expect.objectContaining({ userId: "me", sent: 1, received: 1, lastUnreadMsgNum: 1 })]);

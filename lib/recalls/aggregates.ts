@@ -2,10 +2,10 @@
 // Pure functions: retention applies the results (negated) when it deletes recalls. The bucket
 // and platform key are the ingest path's own (lib/recalls/ingest-sql.ts), so what is subtracted
 // is what was added.
-import { hourStart, platformKey } from "@/lib/recalls/ingest-sql";
+import { dayStart, hourStart, platformKey } from "@/lib/recalls/ingest-sql";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 
-export { hourStart } from "@/lib/recalls/ingest-sql";
+export { dayStart, hourStart } from "@/lib/recalls/ingest-sql";
 
 export type UserDelta = {
   sdkAppId: string;
@@ -18,6 +18,7 @@ export type UserDelta = {
 };
 
 export type UserHourDelta = { sdkAppId: string; userId: string; hourStart: Date; sent: number; received: number };
+export type UserDayDelta = { sdkAppId: string; userId: string; dayStart: Date; sent: number; received: number };
 export type AppHourDelta = { sdkAppId: string; hourStart: Date; optPlatform: string; recalls: number };
 
 const later = (a: Date, b: Date) => (b > a ? b : a);
@@ -38,10 +39,12 @@ const sortedValues = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [
 export function aggregateRecalls(recalls: readonly NewRecall[]) {
   const users = new Map<string, UserDelta>();
   const userHours = new Map<string, UserHourDelta>();
+  const userDays = new Map<string, UserDayDelta>();
   const appHours = new Map<string, AppHourDelta>();
 
   for (const r of recalls) {
     const hour = hourStart(r.receivedAt);
+    const day = dayStart(r.receivedAt);
     for (const [userId, role] of [
       [r.fromAccount, "sent"],
       [r.toAccount, "received"],
@@ -77,6 +80,14 @@ export function aggregateRecalls(recalls: readonly NewRecall[]) {
           h[role] += 1;
         },
       );
+      upsertInto(
+        userDays,
+        `${userKey}\u0000${day.getTime()}`,
+        () => ({ sdkAppId: r.sdkAppId, userId, dayStart: day, sent: 0, received: 0 }),
+        (d) => {
+          d[role] += 1;
+        },
+      );
     }
     const platform = platformKey(r.optPlatform);
     upsertInto(
@@ -88,5 +99,10 @@ export function aggregateRecalls(recalls: readonly NewRecall[]) {
       },
     );
   }
-  return { users: sortedValues(users), userHours: sortedValues(userHours), appHours: sortedValues(appHours) };
+  return {
+    users: sortedValues(users),
+    userHours: sortedValues(userHours),
+    userDays: sortedValues(userDays),
+    appHours: sortedValues(appHours),
+  };
 }

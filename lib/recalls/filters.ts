@@ -14,6 +14,11 @@ import { EVENT_ID_EXPECTED, parseEventId } from "@/lib/recalls/stream-cursor";
 // from an early `until` (see rangeStart).
 const EARLIEST_MS = new Date("0001-01-01T00:00:00Z").getTime();
 const LATEST_MS = new Date("9999-12-31T23:59:59.999Z").getTime();
+/**
+ * The open end of a range without `until`. Not a larger date: SQLite compares stored times as ISO
+ * text, where a year past 9999 ("+010000-...") sorts before every four-digit year.
+ */
+export const LATEST_DATE = new Date(LATEST_MS);
 
 /** `ms` before `until`, but never before year 1, so a default `since` is a date the database can hold. */
 export const rangeStart = (until: Date, ms: number) => new Date(Math.max(EARLIEST_MS, until.getTime() - ms));

@@ -40,11 +40,12 @@ const copy: ForwardCopy = {
 };
 
 describe("prepareRecall", () => {
-  it("derives the stored time, hour bucket, platform key and unread time once, as both databases store them", () => {
+  it("derives the stored time, hour and day buckets, platform key and unread time once, as both databases store them", () => {
     expect(prepareRecall(recall({ optPlatform: null, eventTime: new Date("2026-12-01T10:00:00Z") }))).toMatchObject({
       receivedAt: "2026-12-01T10:59:59.999+00:00",
       eventTime: "2026-12-01T10:00:00.000+00:00",
       hourStart: "2026-12-01T10:00:00.000+00:00",
+      dayStart: "2026-12-01T00:00:00.000+00:00",
       platformKey: "",
       unreadAt: "2026-12-01T10:59:59.999+00:00",
     });

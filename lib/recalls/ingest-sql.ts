@@ -4,7 +4,7 @@
 //   through workerData and a plan of which statement to run with which values;
 // - storeRecalls on SQLite through Prisma (tests, scripts), which runs the same plan;
 // - storeRecalls on PostgreSQL, in one statement with data-modifying CTEs per batch
-//   (POSTGRES_INGEST_SQL), so a batch costs one round trip instead of seven.
+//   (POSTGRES_INGEST_SQL), so a batch costs one round trip instead of eight.
 // The conflict clauses (what "add to an aggregate" means) are shared text, so the two databases
 // cannot drift apart in meaning.
 //
@@ -28,6 +28,7 @@ export type CallbackTally = { sdkAppId: string; command: string; count: number; 
 export type SqlValue = string | number | Uint8Array | null;
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /**
  * A time as both databases store it: ISO text with +00:00 is what Prisma writes on SQLite, and
@@ -40,6 +41,11 @@ export function storedTime(at: Date): string {
 /** The start of the UTC hour `at` falls in: the aggregates' time bucket. */
 export function hourStart(at: Date): Date {
   return new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
+}
+
+/** The start of the UTC day `at` falls in: the daily rollup's bucket (user_daily_counts). */
+export function dayStart(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
 }
 
 /** The aggregates' platform key: a recall without a platform is counted under "". */
@@ -58,6 +64,7 @@ export type PreparedRecall = {
   optPlatform: string | null;
   clientIp: string | null;
   hourStart: string;
+  dayStart: string;
   platformKey: string;
   /** When the recipient's unread count was reported: receivedAt, or null without a count. */
   unreadAt: string | null;
@@ -104,6 +111,7 @@ export function prepareRecall(r: NewRecall): PreparedRecall {
     optPlatform: r.optPlatform,
     clientIp: r.clientIp,
     hourStart: storedTime(hourStart(r.receivedAt)),
+    dayStart: storedTime(dayStart(r.receivedAt)),
     platformKey: platformKey(r.optPlatform),
     unreadAt: r.unreadMsgNum === null ? null : receivedAt,
     forward: r.forward ?? null,
@@ -166,6 +174,10 @@ const USER_STATS_CONFLICT = `ON CONFLICT (sdk_app_id, user_id) DO UPDATE SET
 const USER_HOURS_CONFLICT = `ON CONFLICT (sdk_app_id, user_id, hour_start) DO UPDATE SET
   sent = user_hourly_counts.sent + excluded.sent,
   received = user_hourly_counts.received + excluded.received`;
+
+const USER_DAYS_CONFLICT = `ON CONFLICT (sdk_app_id, user_id, day_start) DO UPDATE SET
+  sent = user_daily_counts.sent + excluded.sent,
+  received = user_daily_counts.received + excluded.received`;
 
 const APP_HOURS_CONFLICT = `ON CONFLICT (sdk_app_id, hour_start, opt_platform) DO UPDATE SET
   recalls = recall_hourly_counts.recalls + excluded.recalls`;
@@ -230,6 +242,7 @@ export const SQLITE_STATEMENTS = {
   upsertUser: `INSERT INTO user_stats (sdk_app_id, user_id, recalls_sent, recalls_received, last_unread_msg_num, last_unread_at, last_recall_at)
     VALUES (?, ?, ?, ?, ?, ?, ?) ${USER_STATS_CONFLICT}`,
   upsertUserHour: `INSERT INTO user_hourly_counts (sdk_app_id, user_id, hour_start, sent, received) VALUES (?, ?, ?, ?, ?) ${USER_HOURS_CONFLICT}`,
+  upsertUserDay: `INSERT INTO user_daily_counts (sdk_app_id, user_id, day_start, sent, received) VALUES (?, ?, ?, ?, ?) ${USER_DAYS_CONFLICT}`,
   upsertAppHour: `INSERT INTO recall_hourly_counts (sdk_app_id, hour_start, opt_platform, recalls) VALUES (?, ?, ?, ?) ${APP_HOURS_CONFLICT}`,
   upsertTally: tallyUpsert(() => "?"),
   insertForwardCopy: `INSERT INTO forward_outbox (${FORWARD_COPY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
@@ -269,6 +282,8 @@ export function sqlitePlan(batch: PreparedBatch): SqlitePlan {
         ["upsertUser", [r.sdkAppId, r.toAccount, 0, 1, r.unreadMsgNum, r.unreadAt, r.receivedAt]],
         ["upsertUserHour", [r.sdkAppId, r.fromAccount, r.hourStart, 1, 0]],
         ["upsertUserHour", [r.sdkAppId, r.toAccount, r.hourStart, 0, 1]],
+        ["upsertUserDay", [r.sdkAppId, r.fromAccount, r.dayStart, 1, 0]],
+        ["upsertUserDay", [r.sdkAppId, r.toAccount, r.dayStart, 0, 1]],
         ["upsertAppHour", [r.sdkAppId, r.hourStart, r.platformKey, 1]],
         // After the recall's own rows, so the outbox's ids follow the order of receipt.
         ...(r.forward ? [["insertForwardCopy", forwardCopyArgs(r.forward)] as const] : []),
@@ -307,10 +322,10 @@ function forwardCopyArgs(f: ForwardCopy): SqlValue[] {
 export const POSTGRES_INGEST_SQL = `WITH input AS (
   SELECT i.*, nextval('recalls_id_seq'::regclass)::int AS id
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamp(3)[], $7::timestamp(3)[],
-              $8::text[], $9::text[], $10::text[], $11::timestamp(3)[], $12::text[], $13::timestamp(3)[],
-              $14::text[], $15::bytea[], $16::text[], $17::text[], $18::bigint[], $19::bigint[], $20::text[], $21::bigint[])
+              $8::text[], $9::text[], $10::text[], $11::timestamp(3)[], $12::text[], $13::timestamp(3)[], $14::timestamp(3)[],
+              $15::text[], $16::bytea[], $17::text[], $18::text[], $19::bigint[], $20::bigint[], $21::text[], $22::bigint[])
        WITH ORDINALITY AS i(sdk_app_id, from_account, to_account, msg_key, unread_msg_num, event_time, received_at,
-                            opt_platform_raw, opt_platform, client_ip, hour_start, platform_key, unread_at,
+                            opt_platform_raw, opt_platform, client_ip, hour_start, platform_key, unread_at, day_start,
                             f_search, f_body, f_content_type, f_client_address, f_received_at_ms, f_next_attempt_ms,
                             f_lease_owner, f_lease_until_ms, ord)
   ORDER BY i.ord
@@ -323,10 +338,10 @@ export const POSTGRES_INGEST_SQL = `WITH input AS (
   SELECT input.* FROM input JOIN ins USING (id)
 ), roles AS (
   SELECT sdk_app_id, from_account AS user_id, 1 AS sent, 0 AS received, NULL::int AS unread_msg_num,
-         NULL::timestamp(3) AS unread_at, received_at, hour_start, ord FROM fresh
+         NULL::timestamp(3) AS unread_at, received_at, hour_start, day_start, ord FROM fresh
   UNION ALL
   -- UnreadMsgNum is To_Account's count.
-  SELECT sdk_app_id, to_account, 0, 1, unread_msg_num, unread_at, received_at, hour_start, ord FROM fresh
+  SELECT sdk_app_id, to_account, 0, 1, unread_msg_num, unread_at, received_at, hour_start, day_start, ord FROM fresh
 ), users AS (
   INSERT INTO user_stats (sdk_app_id, user_id, recalls_sent, recalls_received, last_unread_msg_num, last_unread_at, last_recall_at)
   SELECT sdk_app_id, user_id, sum(sent), sum(received),
@@ -339,6 +354,11 @@ export const POSTGRES_INGEST_SQL = `WITH input AS (
   SELECT sdk_app_id, user_id, hour_start, sum(sent), sum(received)
   FROM roles GROUP BY sdk_app_id, user_id, hour_start ORDER BY sdk_app_id, user_id, hour_start
   ${USER_HOURS_CONFLICT}
+), user_days AS (
+  INSERT INTO user_daily_counts (sdk_app_id, user_id, day_start, sent, received)
+  SELECT sdk_app_id, user_id, day_start, sum(sent), sum(received)
+  FROM roles GROUP BY sdk_app_id, user_id, day_start ORDER BY sdk_app_id, user_id, day_start
+  ${USER_DAYS_CONFLICT}
 ), app_hours AS (
   INSERT INTO recall_hourly_counts (sdk_app_id, hour_start, opt_platform, recalls)
   SELECT sdk_app_id, hour_start, platform_key, count(*)
@@ -369,6 +389,7 @@ export function postgresRecallArgs(recalls: readonly PreparedRecall[]): SqlValue
     column("hourStart"),
     column("platformKey"),
     column("unreadAt"),
+    column("dayStart"),
     // The f_* columns: null throughout for a recall without a copy.
     copy("search"),
     copy("body"),

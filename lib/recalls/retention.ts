@@ -10,7 +10,7 @@ import { type Db, Prisma } from "@/lib/db/client";
 import { toDate, toNullableDate, toNullableNumber } from "@/lib/db/values";
 import { errorId, log } from "@/lib/log";
 import { countRetentionRun } from "@/lib/metrics";
-import { aggregateRecalls, hourStart } from "@/lib/recalls/aggregates";
+import { aggregateRecalls, dayStart, hourStart } from "@/lib/recalls/aggregates";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 
 /**
@@ -104,9 +104,10 @@ export async function deleteExpiredBatch(db: Db, cutoff: Date, limit: number): P
  * remaining recalls where the deleted ones held them.
  */
 async function subtractFromAggregates(tx: Tx, deleted: readonly NewRecall[]) {
-  const { users, userHours, appHours } = aggregateRecalls(deleted);
+  const { users, userHours, userDays, appHours } = aggregateRecalls(deleted);
   const newest = new Date(Math.max(...deleted.map((r) => r.receivedAt.getTime())));
   const lastHour = new Date(hourStart(newest).getTime() + HOUR_MS);
+  const lastDay = new Date(dayStart(newest).getTime() + DAY_MS);
 
   await tx.$executeRaw`
     INSERT INTO user_stats (sdk_app_id, user_id, recalls_sent, recalls_received, last_recall_at)
@@ -121,6 +122,12 @@ async function subtractFromAggregates(tx: Tx, deleted: readonly NewRecall[]) {
       sent = user_hourly_counts.sent + excluded.sent,
       received = user_hourly_counts.received + excluded.received`;
   await tx.$executeRaw`
+    INSERT INTO user_daily_counts (sdk_app_id, user_id, day_start, sent, received)
+    VALUES ${values(userDays.map((d) => Prisma.sql`(${d.sdkAppId}, ${d.userId}, ${d.dayStart}, ${-d.sent}, ${-d.received})`))}
+    ON CONFLICT (sdk_app_id, user_id, day_start) DO UPDATE SET
+      sent = user_daily_counts.sent + excluded.sent,
+      received = user_daily_counts.received + excluded.received`;
+  await tx.$executeRaw`
     INSERT INTO recall_hourly_counts (sdk_app_id, hour_start, opt_platform, recalls)
     VALUES ${values(appHours.map((h) => Prisma.sql`(${h.sdkAppId}, ${h.hourStart}, ${h.optPlatform}, ${-h.recalls})`))}
     ON CONFLICT (sdk_app_id, hour_start, opt_platform) DO UPDATE SET
@@ -128,6 +135,7 @@ async function subtractFromAggregates(tx: Tx, deleted: readonly NewRecall[]) {
 
   // Only hours up to the newest deleted recall's can have reached zero (the hour index bounds it).
   await tx.$executeRaw`DELETE FROM user_hourly_counts WHERE hour_start < ${lastHour} AND sent <= 0 AND received <= 0`;
+  await tx.$executeRaw`DELETE FROM user_daily_counts WHERE day_start < ${lastDay} AND sent <= 0 AND received <= 0`;
   await tx.$executeRaw`DELETE FROM recall_hourly_counts WHERE hour_start < ${lastHour} AND recalls <= 0`;
 
   const keys = Prisma.join(

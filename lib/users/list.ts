@@ -2,7 +2,8 @@
 // order of one of its indexes; for a time range, sent/received are summed from
 // user_hourly_counts, so a range counts the whole UTC hours it overlaps (hour granularity), and
 // lists only users with a recall in the range; lastUnreadMsgNum and lastRecallAt are always the
-// current (latest) values.
+// current (latest) values. A range's whole UTC days are read from the daily rollup
+// (lib/users/range-counts.ts), with the same sums.
 // Keyset pagination on (sort column, userId, sdkAppId); a missing lastUnreadMsgNum sorts last in
 // either order.
 import { z } from "zod";
@@ -10,7 +11,8 @@ import { encodeCursor } from "@/lib/api/cursor";
 import { type Db, Prisma } from "@/lib/db/client";
 import { toDate, toNullableNumber, toNumber } from "@/lib/db/values";
 import { hourStart } from "@/lib/recalls/aggregates";
-import { dateRangeShape, NUL_REFUSED, pagingShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
+import { dateRangeShape, LATEST_DATE, NUL_REFUSED, pagingShape, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
+import { userCountRows } from "@/lib/users/range-counts";
 
 export const USER_SORTS = ["userId", "recallsSent", "recallsReceived", "lastUnreadMsgNum", "lastRecallAt", "recallRate"] as const;
 export type UserSort = (typeof USER_SORTS)[number];
@@ -107,7 +109,7 @@ const recallRate = (recalls: Prisma.Sql, messages: Prisma.Sql) =>
 function baseRows(query: UserListQuery): Prisma.Sql {
   const app = query.sdkAppId !== undefined ? Prisma.sql`sdk_app_id = ${query.sdkAppId}` : Prisma.sql`1 = 1`;
   const from = query.since ? hourStart(query.since) : new Date(0);
-  const to = query.until ?? new Date(8.64e15);
+  const to = query.until ?? LATEST_DATE;
   const allTime = !query.since && !query.until;
   const messages = messagesSentIn(allTime ? null : { from, to }, app, query.q);
   if (allTime) {
@@ -121,8 +123,7 @@ function baseRows(query: UserListQuery): Prisma.Sql {
         s.last_unread_msg_num AS last_unread_msg_num, s.last_recall_at AS last_recall_at,
         COALESCE(m.sent, 0) AS messages_sent, ${recallRate(Prisma.sql`h.sent`, Prisma.sql`m.sent`)} AS recall_rate
       FROM (SELECT sdk_app_id, user_id, SUM(sent) AS sent, SUM(received) AS received
-            FROM user_hourly_counts
-            WHERE hour_start >= ${from} AND hour_start < ${to} AND ${app} AND ${prefixCondition(Prisma.sql`user_id`, query.q)}
+            FROM (${userCountRows(from, to, Prisma.sql`${app} AND ${prefixCondition(Prisma.sql`user_id`, query.q)}`)}) c
             GROUP BY sdk_app_id, user_id) h
       JOIN user_stats s ON s.sdk_app_id = h.sdk_app_id AND s.user_id = h.user_id
       LEFT JOIN (${messages}) m ON m.sdk_app_id = h.sdk_app_id AND m.user_id = h.user_id`;

@@ -27,6 +27,9 @@ beforeAll(async () => {
     await db.$executeRawUnsafe(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${USERS})
       INSERT INTO user_hourly_counts (sdk_app_id, user_id, hour_start, sent, received)
       SELECT '${TEST_APP_ID}', 'load-' || i, '${at}', i % 97, i % 89 FROM n`);
+    // The day's rollup, which a ranged list of whole days reads instead of the hours.
+    await db.$executeRawUnsafe(`INSERT INTO user_daily_counts (sdk_app_id, user_id, day_start, sent, received)
+      SELECT sdk_app_id, user_id, substr(hour_start, 1, 10) || 'T00:00:00.000+00:00', sent, received FROM user_hourly_counts`);
     await db.$executeRawUnsafe(`INSERT INTO user_stats (sdk_app_id, user_id, recalls_sent, recalls_received, last_recall_at)
       SELECT sdk_app_id, user_id, sent, received, hour_start FROM user_hourly_counts`);
   } else if (app.database.dialect === "postgresql") {
@@ -37,6 +40,8 @@ beforeAll(async () => {
       const at = HOUR.replace("T", " ").replace("Z", "");
       await client.query(`INSERT INTO user_hourly_counts (sdk_app_id, user_id, hour_start, sent, received)
         SELECT '${TEST_APP_ID}', 'load-' || i, TIMESTAMP '${at}', i % 97, i % 89 FROM generate_series(1, ${USERS}) AS i`);
+      await client.query(`INSERT INTO user_daily_counts (sdk_app_id, user_id, day_start, sent, received)
+        SELECT sdk_app_id, user_id, date_trunc('day', hour_start), sent, received FROM user_hourly_counts`);
       await client.query(`INSERT INTO user_stats (sdk_app_id, user_id, recalls_sent, recalls_received, last_recall_at)
         SELECT sdk_app_id, user_id, sent, received, hour_start FROM user_hourly_counts`);
     } finally {

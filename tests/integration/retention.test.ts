@@ -38,6 +38,7 @@ async function aggregatesAndRecount(db: Db) {
   const recount = aggregateRecalls(recalls);
   const stats = await db.userStats.findMany();
   const userHours = await db.userHourlyCount.findMany();
+  const userDays = await db.userDailyCount.findMany();
   const appHours = await db.recallHourlyCount.findMany();
   return {
     tables: {
@@ -54,6 +55,10 @@ async function aggregatesAndRecount(db: Db) {
       ),
       userHours: byKey(
         userHours.map((h) => `${h.userId} ${h.hourStart.toISOString()} ${h.sent} ${h.received}`),
+        (s) => s,
+      ),
+      userDays: byKey(
+        userDays.map((d) => `${d.userId} ${d.dayStart.toISOString()} ${d.sent} ${d.received}`),
         (s) => s,
       ),
       appHours: byKey(
@@ -75,6 +80,10 @@ async function aggregatesAndRecount(db: Db) {
       ),
       userHours: byKey(
         recount.userHours.map((h) => `${h.userId} ${h.hourStart.toISOString()} ${h.sent} ${h.received}`),
+        (s) => s,
+      ),
+      userDays: byKey(
+        recount.userDays.map((d) => `${d.userId} ${d.dayStart.toISOString()} ${d.sent} ${d.received}`),
         (s) => s,
       ),
       appHours: byKey(

@@ -16,6 +16,8 @@ import { createTestDatabase, type TestDatabase } from "../support/databases";
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 26, 9, 58, 0);
+/** Late on a UTC day, so some batches cross midnight as well as hours. */
+const LATE = Date.UTC(2026, 10, 26, 23, 10, 0);
 
 function recall(i: number, overrides: Partial<NewRecall> = {}): NewRecall {
   const platforms = ["IOS", "Android", "Mac", null, "Something New"] as const;
@@ -41,6 +43,7 @@ async function snapshot(db: Db) {
     recalls: await db.recall.findMany({ orderBy: { id: "asc" } }),
     users: await db.userStats.findMany({ orderBy: [{ sdkAppId: "asc" }, { userId: "asc" }] }),
     userHours: await db.userHourlyCount.findMany({ orderBy: [{ sdkAppId: "asc" }, { userId: "asc" }, { hourStart: "asc" }] }),
+    userDays: await db.userDailyCount.findMany({ orderBy: [{ sdkAppId: "asc" }, { userId: "asc" }, { dayStart: "asc" }] }),
     appHours: await db.recallHourlyCount.findMany({ orderBy: [{ sdkAppId: "asc" }, { hourStart: "asc" }, { optPlatform: "asc" }] }),
     callbacks: await db.callbackCount.findMany({ orderBy: [{ sdkAppId: "asc" }, { command: "asc" }] }),
   };
@@ -86,6 +89,8 @@ describe("SQLite worker writer", () => {
       [Array.from({ length: 40 }, (_, i) => recall(i + 32)), []],
       // An older recall for a recipient must not replace their latest unread count.
       [[recall(100, { toAccount: "u1", unreadMsgNum: 99, receivedAt: new Date(T0 - HOUR) })], []],
+      // Across midnight: each recall counts in its own UTC day's row.
+      [Array.from({ length: 20 }, (_, i) => recall(i + 200, { receivedAt: new Date(LATE + i * 7 * 60_000) })), []],
     ];
 
     for (const [recalls, tallies] of batches) {
@@ -95,8 +100,19 @@ describe("SQLite worker writer", () => {
     }
     const a = await snapshot(reference.db);
     const b = await snapshot(worker.db);
-    expect(b.recalls.length).toBe(72 + 1);
+    expect(b.recalls.length).toBe(72 + 1 + 20);
     expect(b).toEqual(a);
+    // Every user's days hold exactly their hours' sums.
+    const daysFromHours = new Map<string, number[]>();
+    for (const h of b.userHours) {
+      const key = `${h.sdkAppId} ${h.userId} ${new Date(h.hourStart).toISOString().slice(0, 10)}`;
+      const [sent = 0, received = 0] = daysFromHours.get(key) ?? [];
+      daysFromHours.set(key, [sent + h.sent, received + h.received]);
+    }
+    expect(new Set(b.userDays.map((d) => d.dayStart.toISOString().slice(0, 10)))).toEqual(new Set(["2026-11-26", "2026-11-27"]));
+    expect(b.userDays.map((d) => [`${d.sdkAppId} ${d.userId} ${d.dayStart.toISOString().slice(0, 10)}`, [d.sent, d.received]])).toEqual(
+      [...daysFromHours].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+    );
   });
 
   it("fails the batch when the database is locked, and works again once it is free", async () => {

@@ -138,11 +138,13 @@ export async function expectAllAcknowledgedStored(db: Db, acknowledged: readonly
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 const hourOf = (d: Date) => Math.floor(d.getTime() / HOUR_MS) * HOUR_MS;
+const dayOf = (d: Date) => Math.floor(d.getTime() / DAY_MS) * DAY_MS;
 const byKey = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 
 /**
- * Recounts user_stats, user_hourly_counts and recall_hourly_counts from the recalls table (in the
+ * Recounts user_stats, user_hourly_counts, user_daily_counts and recall_hourly_counts from the recalls table (in the
  * test, independently of lib/recalls/aggregates.ts) and requires the stored aggregates to equal it.
  * (callback_counts is not checked: it counts every command answered OK, duplicates included, so no
  * recount from recalls exists, and its tallies are flushed after the answer.)
@@ -153,10 +155,12 @@ export async function expectAggregatesMatchRecount(db: Db) {
   });
   const users = new Map<string, { sdkAppId: string; userId: string; recallsSent: number; recallsReceived: number; lastRecallAt: number }>();
   const userHours = new Map<string, { sdkAppId: string; userId: string; hourStart: number; sent: number; received: number }>();
+  const userDays = new Map<string, { sdkAppId: string; userId: string; dayStart: number; sent: number; received: number }>();
   const appHours = new Map<string, { sdkAppId: string; hourStart: number; optPlatform: string; recalls: number }>();
   for (const r of recalls) {
     const at = r.receivedAt.getTime();
     const hour = hourOf(r.receivedAt);
+    const day = dayOf(r.receivedAt);
     for (const [userId, sent, received] of [
       [r.fromAccount, 1, 0],
       [r.toAccount, 0, 1],
@@ -172,6 +176,11 @@ export async function expectAggregatesMatchRecount(db: Db) {
       h.sent += sent;
       h.received += received;
       userHours.set(hk, h);
+      const dk = JSON.stringify([r.sdkAppId, userId, day]);
+      const d = userDays.get(dk) ?? { sdkAppId: r.sdkAppId, userId, dayStart: day, sent: 0, received: 0 };
+      d.sent += sent;
+      d.received += received;
+      userDays.set(dk, d);
     }
     const platform = r.optPlatform ?? "";
     const ak = JSON.stringify([r.sdkAppId, hour, platform]);
@@ -200,6 +209,14 @@ export async function expectAggregatesMatchRecount(db: Db) {
         { sdkAppId: h.sdkAppId, userId: h.userId, hourStart: h.hourStart.getTime(), sent: h.sent, received: h.received },
       ]),
   );
+  const storedUserDays = new Map(
+    (await db.userDailyCount.findMany())
+      .filter((d) => d.sent !== 0 || d.received !== 0)
+      .map((d) => [
+        JSON.stringify([d.sdkAppId, d.userId, d.dayStart.getTime()]),
+        { sdkAppId: d.sdkAppId, userId: d.userId, dayStart: d.dayStart.getTime(), sent: d.sent, received: d.received },
+      ]),
+  );
   const storedAppHours = new Map(
     (await db.recallHourlyCount.findMany())
       .filter((h) => h.recalls !== 0)
@@ -210,6 +227,7 @@ export async function expectAggregatesMatchRecount(db: Db) {
   );
   expect(byKey(storedUsers), "user_stats differs from a recount of recalls").toEqual(byKey(users));
   expect(byKey(storedUserHours), "user_hourly_counts differs from a recount of recalls").toEqual(byKey(userHours));
+  expect(byKey(storedUserDays), "user_daily_counts differs from a recount of recalls").toEqual(byKey(userDays));
   expect(byKey(storedAppHours), "recall_hourly_counts differs from a recount of recalls").toEqual(byKey(appHours));
 }
 
