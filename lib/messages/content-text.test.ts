@@ -32,7 +32,9 @@ describe("contentText (the export's content_text)", () => {
     );
   });
   it("never writes a message's URL", () => {
-    const text = contentText({ MsgBody: [{ MsgType: "TIMFileElem", MsgContent: { FileName: "x", FileSize: 1, Url: "https://evil.example/x" } }] });
+    const text = contentText({
+      MsgBody: [{ MsgType: "TIMFileElem", MsgContent: { FileName: "x", FileSize: 1, Url: "https://evil.example/x" } }],
+    });
     expect(text).not.toContain("evil.example");
   });
   it("is empty for a message without elements", () => {
