@@ -151,9 +151,8 @@ describe("export of a small, varied recall log", () => {
       await send({ optPlatform: "Android", clientIp: "198.51.100.2" }, { From_Account: "bob", To_Account: "carol" });
     await send({ optPlatform: "Web" }, { From_Account: "carol", To_Account: "alice", UnreadMsgNum: undefined, EventTime: 1764148509123 });
     await send({ optPlatform: "ios" }, { From_Account: '=HYPERLINK("http://x")', To_Account: "+alice", MsgKey: '@key,with "quotes"' });
-    // Admin recalls (admin_msgwithdraw: OptPlatform=RESTAPI) and one without any platform (a user's).
+    // Admin recalls (admin_msgwithdraw: OptPlatform=RESTAPI); the legacy rows below include one without a platform (a user's).
     for (let i = 0; i < 2; i++) await send({ optPlatform: "RESTAPI" }, { From_Account: "alice", To_Account: "dave" });
-    await send({}, { From_Account: "dave", To_Account: "alice" });
     // Control characters in IDs and ClientIP are refused at ingest now, but rows stored before
     // that may hold them, and the export must still neutralise them: stored directly.
     const legacy = async (platform: string, overrides: Partial<NewRecall>) => {
@@ -165,6 +164,9 @@ describe("export of a small, varied recall log", () => {
     await legacy("Windows", { fromAccount: "-1", toAccount: "用户😀𠮷", msgKey: "line1\nline2" });
     await legacy("Mac", { fromAccount: "tab\tinside", toAccount: "bob", unreadMsgNum: 0, clientIp: "\t10.0.0.1" });
     await legacy("Android", { fromAccount: "\r=cr", toAccount: "dave", msgKey: "cr\rkey" });
+    await storeTestRecalls(await appDb(app), [
+      newRecall({ optPlatformRaw: null, optPlatform: null, fromAccount: "dave", toAccount: "alice", receivedAt: new Date() }),
+    ]);
   });
   afterAll(async () => {
     await app?.stop();
