@@ -9,6 +9,7 @@ import { userHref } from "@/components/recalls-table";
 import { SavedViews } from "@/components/saved-views";
 import { EmptyState, ErrorState, LoadingState, Panel } from "@/components/states";
 import { TimeRangePicker } from "@/components/time-range-picker";
+import { TimeToRecallHistogram } from "@/components/time-to-recall";
 import { Timestamp } from "@/components/timestamp";
 import { UserText } from "@/components/user-id";
 import { fetchJson, queryString } from "@/lib/client/api";
@@ -64,6 +65,7 @@ export function OverviewView() {
 }
 
 function OverviewPanels({ data }: { data: Overview }) {
+  const ttr = useTranslations("timeToRecall");
   const t = useTranslations("overview");
   const format = useFormatter();
   const seconds = useSecondsSince(data.callbacks.lastCallbackAt);
@@ -216,6 +218,25 @@ function OverviewPanels({ data }: { data: Overview }) {
           </ol>
         )}
       </Panel>
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
+        <Panel title={ttr("heading")} id="time-to-recall-heading">
+          <TimeToRecallHistogram stats={data.timeToRecall} testId="time-to-recall" />
+        </Panel>
+        <Panel title={ttr("split")} id="recall-kinds-heading">
+          <ul className="space-y-1 text-sm" data-testid="recall-kinds">
+            <li data-kind="admin">
+              <Link href={`/recalls?kind=admin`} className={link}>
+                {ttr("admin", { count: data.recallKinds.admin })}
+              </Link>
+            </li>
+            <li data-kind="user">
+              <Link href={`/recalls?kind=user`} className={link}>
+                {ttr("user", { count: data.recallKinds.user })}
+              </Link>
+            </li>
+          </ul>
+        </Panel>
+      </div>
       <p className="text-sm text-slate-500 dark:text-slate-400" data-testid="message-capture">
         {data.messageCapture ? t("captureOn") : t("captureOff")}
       </p>

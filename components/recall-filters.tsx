@@ -2,7 +2,7 @@
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useId, useRef } from "react";
-import { recallFilterParams } from "@/lib/client/search-params";
+import { RECALL_KINDS, recallFilterParams } from "@/lib/client/search-params";
 import { PLATFORMS } from "@/lib/im/platform";
 
 // Labels and placeholders: messages/<locale>/recalls.json filters.<name> and filters.<name>Hint.
@@ -24,6 +24,7 @@ const button =
 export function RecallFilters() {
   const [filters, setFilters] = useQueryStates(recallFilterParams);
   const t = useTranslations("recalls.filters");
+  const k = useTranslations("timeToRecall");
   const id = useId();
   const form = useRef<HTMLFormElement>(null);
 
@@ -39,9 +40,10 @@ export function RecallFilters() {
       msgKey: value("msgKey"),
       sdkAppId: value("sdkAppId"),
       platform: value("platform"),
+      kind: RECALL_KINDS.find((kind) => kind === value("kind")) ?? null,
     });
   };
-  const anySet = TEXT_FIELDS.some((f) => filters[f.name]) || Boolean(filters.platform);
+  const anySet = TEXT_FIELDS.some((f) => filters[f.name]) || Boolean(filters.platform) || Boolean(filters.kind);
 
   return (
     <form
@@ -84,6 +86,20 @@ export function RecallFilters() {
           ) : null}
         </select>
       </label>
+      <label htmlFor={`${id}-kind`} className="text-xs font-medium text-slate-600 dark:text-slate-300">
+        {k("kind")}
+        <select
+          id={`${id}-kind`}
+          name="kind"
+          defaultValue={filters.kind ?? ""}
+          onChange={() => form.current?.requestSubmit()}
+          className={`${input} mt-1`}
+        >
+          <option value="">{k("kindAny")}</option>
+          <option value="admin">{k("kindAdmin")}</option>
+          <option value="user">{k("kindUser")}</option>
+        </select>
+      </label>
       <div className="flex items-end gap-2">
         <button
           type="submit"
@@ -95,7 +111,9 @@ export function RecallFilters() {
           <button
             type="button"
             className={button}
-            onClick={() => setFilters({ from: null, to: null, user: null, ip: null, msgKey: null, sdkAppId: null, platform: null })}
+            onClick={() =>
+              setFilters({ from: null, to: null, user: null, ip: null, msgKey: null, sdkAppId: null, platform: null, kind: null })
+            }
           >
             {t("clear")}
           </button>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useCallback } from "react";
+import { TimeToRecall } from "@/components/time-to-recall";
 import { Timestamp } from "@/components/timestamp";
 import { UserText } from "@/components/user-id";
 import { useNarrow } from "@/lib/client/use-narrow";
@@ -23,6 +24,7 @@ const freshRow = "bg-emerald-50 dark:bg-emerald-950/40";
 /** The recall log's table, newest first; shared by /recalls and a user's page. */
 export function RecallsTable({ items, caption, freshIds }: { items: RecallItem[]; caption: string; freshIds?: ReadonlySet<number> }) {
   const t = useTranslations("recalls.columns");
+  const ttr = useTranslations("timeToRecall");
   const router = useRouter();
   const narrow = useNarrow();
   const open = useCallback(
@@ -67,6 +69,9 @@ export function RecallsTable({ items, caption, freshIds }: { items: RecallItem[]
             <th scope="col" className={th}>
               {t("app")}
             </th>
+            <th scope="col" className={`${th} text-right`}>
+              {ttr("column")}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -106,6 +111,9 @@ export function RecallsTable({ items, caption, freshIds }: { items: RecallItem[]
               <td className={`${td} font-mono text-xs`}>
                 <UserText value={r.sdkAppId} />
               </td>
+              <td className={`${td} whitespace-nowrap text-right tabular-nums`} data-column="time-to-recall">
+                <TimeToRecall value={r.timeToRecall} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -127,6 +135,7 @@ function RecallCards({
   selected: number | null;
 }) {
   const t = useTranslations("recalls.columns");
+  const ttr = useTranslations("timeToRecall");
   return (
     <ul aria-label={caption} className="space-y-2" data-testid="recall-cards">
       {items.map((r, i) => (
@@ -158,6 +167,10 @@ function RecallCards({
             <dd>{r.optPlatform === null ? "—" : <UserText value={r.optPlatform} />}</dd>
             <dt>{t("unread")}</dt>
             <dd className="tabular-nums">{r.unreadMsgNum ?? "—"}</dd>
+            <dt>{ttr("column")}</dt>
+            <dd className="tabular-nums" data-column="time-to-recall">
+              <TimeToRecall value={r.timeToRecall} />
+            </dd>
           </dl>
         </li>
       ))}

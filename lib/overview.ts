@@ -8,8 +8,9 @@ import { config } from "@/lib/config";
 import { type Db, Prisma } from "@/lib/db/client";
 import { checkBucketCount } from "@/lib/db/time-slices";
 import { toDate, toNullableDate, toNumber } from "@/lib/db/values";
+import { timeToRecallStats } from "@/lib/messages/time-to-recall";
 import { hourStart } from "@/lib/recalls/aggregates";
-import { dateRangeShape, rangeStart, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
+import { ADMIN_PLATFORM, dateRangeShape, rangeStart, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
 import { userCountRows } from "@/lib/users/range-counts";
 
 const HOUR_MS = 3_600_000;
@@ -103,6 +104,9 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
   }
   const toTop = (r: TopRow) => ({ userId: r.user_id, sdkAppId: r.sdk_app_id, recalls: toNumber(r.n) });
   const recallRates = await topRecallRates(db, fromHour, until, app);
+  // Over the same whole hours as the counts above, so the histogram adds up with them.
+  const ttr = await timeToRecallStats(db, { since: fromHour, until, sdkAppId: query.sdkAppId });
+  const adminRecalls = platformRows.filter((r) => r.opt_platform === ADMIN_PLATFORM).reduce((n, r) => n + toNumber(r.recalls), 0);
 
   const lastCallbackAt = callbacks._max.lastReceivedAt;
   const silenceMinutes = config.dashboard.callbackSilenceWarningMinutes;
@@ -119,6 +123,10 @@ export async function getOverview(db: Db, query: OverviewQuery, now = new Date()
       .sort((a, b) => b.recalls - a.recalls || byPlatformName(a.platform, b.platform)),
     topSenders: senders.map(toTop),
     topRecipients: recipients.map(toTop),
+    /** Admin recalls: OptPlatform=RESTAPI (admin_msgwithdraw); user recalls: every other. */
+    recallKinds: { admin: adminRecalls, user: total - adminRecalls },
+    /** Time from sending to recalling (lib/messages/time-to-recall.ts). */
+    timeToRecall: ttr,
     /** Highest recalls sent / messages sent in the range, among users with at least `minMessages` sent. */
     recallRates: { minMessages: config.messages.recallRateMinMessages, users: recallRates },
     /** IM_CAPTURE_MESSAGES: whether sent messages' content is kept (counts always are). */

@@ -2,7 +2,11 @@
 // API request behind it read the same (`/recalls?from=alice` fetches `/api/recalls?from=alice`).
 // Imported by server pages (to read searchParams) and by client views (nuqs hooks).
 import { createLoader, parseAsInteger, parseAsString, parseAsStringLiteral } from "nuqs/server";
+import type { RecallKindFilter as ApiRecallKind } from "@/lib/recalls/filters";
 import type { UserSort as ApiUserSort } from "@/lib/users/list";
+
+// A copy of the API's kinds (lib/recalls/filters.ts is server code); `satisfies` keeps them in step.
+export const RECALL_KINDS = ["admin", "user"] as const satisfies readonly ApiRecallKind[];
 
 export const rangeParams = {
   since: parseAsString,
@@ -17,6 +21,7 @@ export const recallFilterParams = {
   ip: parseAsString,
   msgKey: parseAsString,
   sdkAppId: parseAsString,
+  kind: parseAsStringLiteral(RECALL_KINDS),
   ...rangeParams,
 };
 export const loadRecallFilters = createLoader(recallFilterParams);

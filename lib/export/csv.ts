@@ -74,6 +74,17 @@ export function csvRow(r: CsvRecall): string {
   return `${timeCell(r.receivedAt)},${timeCell(r.eventTime)},${csvCell(r.sdkAppId)},${csvCell(r.fromAccount)},${csvCell(r.toAccount)},${csvCell(r.msgKey)},${csvCell(r.unreadMsgNum)},${csvCell(r.optPlatform)},${csvCell(r.clientIp)}${CRLF}`;
 }
 
+/** `include=content`: the default columns, then the message's text (lib/messages/content-text.ts). */
+export const CSV_CONTENT_HEADER = `${CSV_COLUMNS.join(",")},content_text${CRLF}`;
+export type CsvRecallWithContent = CsvRecall & { contentText: string | null };
+
+/** Records with the content_text cell last; every other cell exactly as in the default export. */
+export function csvRowsWithContent(rows: readonly CsvRecallWithContent[]): string {
+  let out = "";
+  for (const r of rows) out += `${csvRow(r).slice(0, -CRLF.length)},${csvCell(r.contentText)}${CRLF}`;
+  return out;
+}
+
 /** Several records as one string, for one chunk of the response. */
 export function csvRows(rows: readonly CsvRecall[]): string {
   let out = "";

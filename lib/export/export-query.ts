@@ -12,6 +12,8 @@ export const recallExportQuerySchema = z
       .enum(["0", "1"], { error: "expected 1 (prepend a UTF-8 BOM for Excel) or 0" })
       .optional()
       .transform((v) => v === "1"),
+    /** `content`: add the captured message's text (content_text); recorded as such in both logs. */
+    include: z.enum(["content"], { error: "expected include=content" }).optional(),
   })
   .superRefine(sinceNotAfterUntil);
 

@@ -8,7 +8,7 @@
 // until it is translated, and tests/integration/export.test.ts checks each filter against GET
 // /api/recalls.
 import { Prisma } from "@/lib/db/client";
-import type { RecallFilters } from "@/lib/recalls/filters";
+import { ADMIN_PLATFORM, type RecallFilters } from "@/lib/recalls/filters";
 
 type Clauses = { [K in keyof RecallFilters]-?: (value: NonNullable<RecallFilters[K]>) => Prisma.Sql };
 
@@ -21,6 +21,8 @@ const CLAUSES: Clauses = {
   ip: (v) => Prisma.sql`client_ip = ${v}`,
   msgKey: (v) => Prisma.sql`msg_key = ${v}`,
   sdkAppId: (v) => Prisma.sql`sdk_app_id = ${v}`,
+  kind: (v) =>
+    v === "admin" ? Prisma.sql`opt_platform = ${ADMIN_PLATFORM}` : Prisma.sql`(opt_platform IS NULL OR opt_platform <> ${ADMIN_PLATFORM})`,
   since: (v) => Prisma.sql`received_at >= ${v}`,
   until: (v) => Prisma.sql`received_at < ${v}`,
 };

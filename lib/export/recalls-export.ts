@@ -19,11 +19,15 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Config } from "@/lib/config";
 import { type Db, Prisma } from "@/lib/db/client";
 import { databaseOf } from "@/lib/db/dialect";
-import { CSV_HEADER, type CsvRecall, csvRows, UTF8_BOM } from "@/lib/export/csv";
+import { CSV_CONTENT_HEADER, CSV_HEADER, type CsvRecall, csvRows, csvRowsWithContent, UTF8_BOM } from "@/lib/export/csv";
 import { appendExportLog, type NewExportLogEntry } from "@/lib/export/export-log";
 import { recallFilterSql } from "@/lib/export/recall-filter-sql";
 import { openSqliteReader, storedTimeToIso } from "@/lib/export/sqlite-pages";
 import { errorId, log } from "@/lib/log";
+import type { CapturedContent } from "@/lib/messages/capture";
+import { decryptContent } from "@/lib/messages/content-crypto";
+import type { ContentKey } from "@/lib/messages/content-key";
+import { contentText } from "@/lib/messages/content-text";
 import { countExport } from "@/lib/metrics";
 import type { RecallFilters } from "@/lib/recalls/filters";
 
@@ -34,7 +38,10 @@ import type { RecallFilters } from "@/lib/recalls/filters";
  */
 export const EXPORT_PAGE_ROWS = 2_000;
 
-type ExportRow = CsvRecall & { id: number };
+/** The captured message of an exported recall (`include=content`): ciphertext and key id, or nulls. */
+type Sealed = { content: Uint8Array | null; contentKeyId: string | null };
+type PageRow = CsvRecall & Partial<Sealed>;
+type ExportRow = PageRow & { id: number };
 
 // Quoted aliases give the CSV encoder its field names directly on both SQLite and PostgreSQL.
 const COLUMNS = Prisma.sql`id, received_at AS "receivedAt", event_time AS "eventTime", sdk_app_id AS "sdkAppId",
@@ -81,29 +88,39 @@ export async function currentExportBound(db: Db, dialect: Config["database"]["di
 /** Position after the last row sent. `receivedAt` is a string when read straight from SQLite. */
 type Cursor = { receivedAt: Date | string; id: number };
 
-/** One keyset page in export order: ascending (received_at, id), after `after`, ids <= the bound. */
-function pageSql(filters: RecallFilters, bound: ExportBound, after: Cursor | null): Prisma.Sql {
+/**
+ * One keyset page in export order: ascending (received_at, id), after `after`, ids <= the bound.
+ * `withContent`: each row also carries its message's ciphertext, joined by identity after the page
+ * is chosen (the page's own query, and so its plan, is the default export's).
+ */
+function pageSql(filters: RecallFilters, bound: ExportBound, after: Cursor | null, withContent: boolean): Prisma.Sql {
   // A range on received_at plus a residual condition (rather than an OR) lets every
   // (…, received_at, id) index seek straight to the next page.
   const keyset = after
     ? Prisma.sql`AND received_at >= ${after.receivedAt} AND NOT (received_at = ${after.receivedAt} AND id <= ${after.id})`
     : Prisma.empty;
-  return Prisma.sql`
+  const page = Prisma.sql`
     SELECT ${COLUMNS} FROM recalls
     WHERE ${recallFilterSql(filters)} AND id <= ${bound.maxId} ${visibleIn(bound)} ${keyset}
     ORDER BY received_at, id
     LIMIT ${EXPORT_PAGE_ROWS}`;
+  if (!withContent) return page;
+  return Prisma.sql`
+    SELECT p.*, m.content AS "content", m.content_key_id AS "contentKeyId" FROM (${page}) p
+    LEFT JOIN messages m ON m.sdk_app_id = p."sdkAppId" AND m.from_account = p."fromAccount"
+      AND m.to_account = p."toAccount" AND m.msg_key = p."msgKey"
+    ORDER BY p."receivedAt", p.id`;
 }
 
 const visibleIn = (bound: ExportBound) =>
   bound.snapshot === null ? Prisma.empty : Prisma.sql`AND pg_visible_in_snapshot(commit_seq, ${bound.snapshot}::pg_snapshot)`;
 
-type PageSource = { next(after: Cursor | null): Promise<{ rows: CsvRecall[]; last: Cursor | null }>; close(): void };
+type PageSource = { next(after: Cursor | null): Promise<{ rows: PageRow[]; last: Cursor | null }>; close(): void };
 
-function prismaPages(db: Db, filters: RecallFilters, bound: ExportBound): PageSource {
+function prismaPages(db: Db, filters: RecallFilters, bound: ExportBound, withContent: boolean): PageSource {
   return {
     async next(after) {
-      const rows = await db.$queryRaw<ExportRow[]>(pageSql(filters, bound, after));
+      const rows = await db.$queryRaw<ExportRow[]>(pageSql(filters, bound, after, withContent));
       const last = rows.at(-1);
       return { rows, last: last ? { receivedAt: last.receivedAt, id: Number(last.id) } : null };
     },
@@ -111,14 +128,14 @@ function prismaPages(db: Db, filters: RecallFilters, bound: ExportBound): PageSo
   };
 }
 
-function sqlitePages(file: string, filters: RecallFilters, bound: ExportBound): PageSource {
+function sqlitePages(file: string, filters: RecallFilters, bound: ExportBound, withContent: boolean): PageSource {
   const reader = openSqliteReader(file);
   return {
     async next(after) {
-      const raw = await reader.all(pageSql(filters, bound, after));
-      // Columns in COLUMNS order.
+      const raw = await reader.all(pageSql(filters, bound, after, withContent));
+      // Columns in COLUMNS order (then content and its key id when joined).
       const rows = raw.map(
-        (r): CsvRecall => ({
+        (r): PageRow => ({
           receivedAt: storedTimeToIso(r[1]) ?? "",
           eventTime: storedTimeToIso(r[2]),
           sdkAppId: r[3] as string,
@@ -128,6 +145,7 @@ function sqlitePages(file: string, filters: RecallFilters, bound: ExportBound): 
           unreadMsgNum: r[7] === null ? null : Number(r[7]),
           optPlatform: r[8] as string | null,
           clientIp: r[9] as string | null,
+          ...(withContent ? { content: (r[10] as Uint8Array | null) ?? null, contentKeyId: (r[11] as string | null) ?? null } : {}),
         }),
       );
       const last = raw.at(-1);
@@ -164,7 +182,20 @@ export type ExportRequest = {
   requestedBy: string;
   /** Aborts the export when the client goes away (the request's signal). */
   signal?: AbortSignal;
+  /** `include=content` (auditors and admins): a content_text column, decrypted with these keys. */
+  content?: { keys: readonly ContentKey[] };
 };
+
+/** The content_text cell of one exported recall; null (an empty cell) when no content was kept. */
+function exportedContentText(r: PageRow, keys: readonly ContentKey[]): string | null {
+  if (!r.content || !r.contentKeyId) return null;
+  try {
+    return contentText(JSON.parse(decryptContent(r.content, r.contentKeyId, keys, r)) as CapturedContent);
+  } catch (error) {
+    // One unreadable row (its key retired) must not break an auditor's whole file.
+    return `[content unreadable: ${error instanceof Error ? error.message : String(error)}]`;
+  }
+}
 
 export type StartedExport = { exportId: string; filename: string; snapshotMaxId: number; stream: ReadableStream<Uint8Array> };
 
@@ -187,7 +218,8 @@ export async function startRecallsExport(
   const base: Omit<NewExportLogEntry, "status"> = {
     exportId,
     requestedBy: request.requestedBy,
-    filters: canonicalJson(request.filters),
+    // include=content is part of what was asked for, so the log says so beside the filters.
+    filters: canonicalJson(request.content ? { ...request.filters, include: "content" } : request.filters),
     bom: request.bom,
     filename,
     snapshotMaxId,
@@ -207,8 +239,12 @@ export async function startRecallsExport(
   let bytes = 0;
   let headerSent = false;
   let after: Cursor | null = null;
+  const content = request.content;
+  const withContent = content !== undefined;
   const pages =
-    database.dialect === "sqlite" ? sqlitePages(database.file, request.filters, bound) : prismaPages(db, request.filters, bound);
+    database.dialect === "sqlite"
+      ? sqlitePages(database.file, request.filters, bound, withContent)
+      : prismaPages(db, request.filters, bound, withContent);
   // Set once the end is being recorded, so a disconnect racing a completion logs only one end.
   let ended = false;
 
@@ -241,7 +277,7 @@ export async function startRecallsExport(
         if (!headerSent) {
           headerSent = true;
           if (request.bom) send(controller, UTF8_BOM);
-          send(controller, encoder.encode(CSV_HEADER));
+          send(controller, encoder.encode(content ? CSV_CONTENT_HEADER : CSV_HEADER));
           return;
         }
         let page: Awaited<ReturnType<PageSource["next"]>>;
@@ -266,7 +302,10 @@ export async function startRecallsExport(
         if (page.rows.length > 0) {
           rows += page.rows.length;
           after = page.last;
-          send(controller, encoder.encode(csvRows(page.rows)));
+          const text = content
+            ? csvRowsWithContent(page.rows.map((r) => ({ ...r, contentText: exportedContentText(r, content.keys) })))
+            : csvRows(page.rows);
+          send(controller, encoder.encode(text));
         }
         if (page.rows.length < EXPORT_PAGE_ROWS) {
           ended = true;

@@ -123,12 +123,27 @@ async function decide(request: Request, params: CallbackParams, im: Config["im"]
 
   // Forwarding mode: the backend answers every command but the recall.
   if (im.forward && command !== RECALL_COMMAND) {
-    const relayed = await relayToBackend(im.forward, forwardRequestFor(request, await readBody(request)), command);
+    const bytes = await readBody(request);
+    if (command === AFTER_SEND_COMMAND) {
+      // Counted (and captured) too, while the backend is asked: the backend's answer is what IM
+      // gets, as for any other command (an after-callback decides nothing), so a message this
+      // receiver could not store is logged and shows in the outcome, not in IM's answer.
+      const [relayed, stored] = await Promise.all([
+        relayToBackend(im.forward, forwardRequestFor(request, bytes), command),
+        storeSentMessage(bytes, sdkAppId, receivedAt, im, sink).catch((error: unknown): Verdict => {
+          if (!(error instanceof Refusal)) throw error;
+          sink.tally(sdkAppId, command, receivedAt); // relayed all the same
+          return { status: error.status, outcome: error.outcome };
+        }),
+      ]);
+      return { status: relayed.status, outcome: `${relayed.outcome}+${stored.outcome}`, response: relayed.response };
+    }
+    const relayed = await relayToBackend(im.forward, forwardRequestFor(request, bytes), command);
     sink.tally(sdkAppId, command, receivedAt);
     return { status: relayed.status, outcome: relayed.outcome, response: relayed.response };
   }
 
-  if (command === AFTER_SEND_COMMAND) return storeSentMessage(request, sdkAppId, receivedAt, im, sink);
+  if (command === AFTER_SEND_COMMAND) return storeSentMessage(await readBody(request), sdkAppId, receivedAt, im, sink);
 
   // One URL receives every command the console enables, including "before" callbacks whose
   // answer decides whether a user's message is delivered: all of them get OK, unread.
@@ -198,13 +213,12 @@ async function committed(submitted: Promise<StoreOutcome>, what: "recall" | "mes
  * A message IM failed to send (SendMsgResult not 0) reached no one: OK, not counted.
  */
 async function storeSentMessage(
-  request: Request,
+  bytes: Uint8Array,
   sdkAppId: string,
   receivedAt: Date,
   im: Config["im"],
   sink: RecallSink,
 ): Promise<Verdict> {
-  const bytes = await readBody(request);
   let message: NewMessage;
   try {
     const body = parseSendBody(decodeBody(bytes));

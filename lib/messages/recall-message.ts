@@ -52,3 +52,31 @@ export async function recallMessageContent(db: Db, recall: RecallIdentity, keys:
   if (!message?.content || !message.contentKeyId) return null;
   return JSON.parse(decryptContent(message.content, message.contentKeyId, keys, recall)) as CapturedContent;
 }
+
+/** What the recall log shows of each recall's message (no content, only whether it was kept). */
+export type RecallMessageSummary = { timeToRecall: SendTime; contentCaptured: boolean };
+
+/**
+ * The message summary of many recalls at once (a page of the log, a batch of the live stream): one
+ * read by identity for all of them, at read time, so recall ingest does no extra work.
+ */
+export async function withMessageSummaries<R extends RecallIdentity & RecallTimes>(
+  db: Db,
+  recalls: readonly R[],
+): Promise<(R & RecallMessageSummary)[]> {
+  if (recalls.length === 0) return [];
+  const messages = await db.message.findMany({
+    where: {
+      OR: recalls.map((r) => ({ sdkAppId: r.sdkAppId, fromAccount: r.fromAccount, toAccount: r.toAccount, msgKey: r.msgKey })),
+    },
+    // contentKeyId is set exactly when content is: no need to read the ciphertext to know it exists.
+    select: { sdkAppId: true, fromAccount: true, toAccount: true, msgKey: true, msgTime: true, contentKeyId: true },
+  });
+  const byIdentity = new Map(messages.map((m) => [identityKey(m), m]));
+  return recalls.map((r) => {
+    const message = byIdentity.get(identityKey(r));
+    return { ...r, timeToRecall: timeToRecall(r, message?.msgTime ?? null), contentCaptured: Boolean(message?.contentKeyId) };
+  });
+}
+
+const identityKey = (r: RecallIdentity) => JSON.stringify([r.sdkAppId, r.fromAccount, r.toAccount, r.msgKey]);

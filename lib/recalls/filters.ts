@@ -137,6 +137,12 @@ export const msgKeyParam = z
   .max(256, { error: "expected at most 256 characters" })
   .refine(...NUL_REFUSED);
 
+/** IM's own platform name for recalls made through its REST API (`admin_msgwithdraw`). */
+export const ADMIN_PLATFORM = "RESTAPI";
+export const RECALL_KINDS = ["admin", "user"] as const;
+/** `admin`: recalled through IM's REST API (OptPlatform=RESTAPI); `user`: by the sender in an app (any other or no platform). */
+export const recallKindParam = z.enum(RECALL_KINDS, { error: "expected admin or user" });
+
 // ---- the recall log's filters ---------------------------------------------------------------
 
 /** Field by field, for schemas that add their own fields (e.g. the export's `bom`). */
@@ -149,11 +155,13 @@ export const recallFilterShape = {
   ip: ipParam.optional(),
   msgKey: msgKeyParam.optional(),
   sdkAppId: sdkAppIdParam.optional(),
+  kind: recallKindParam.optional(),
   ...dateRangeShape,
 };
 
 export const recallFiltersSchema = z.object(recallFilterShape).superRefine(sinceNotAfterUntil);
 export type RecallFilters = z.output<typeof recallFiltersSchema>;
+export type RecallKindFilter = z.output<typeof recallKindParam>;
 
 /** Position after the last row of a page: (receivedAt ms, id), the log's sort key. */
 export const recallCursorShape = z.object({ r: z.number().int(), i: z.number().int() });
@@ -192,6 +200,9 @@ export function recallWhere(filters: RecallFilters): Prisma.RecallWhereInput {
   if (filters.ip !== undefined) and.push({ clientIp: filters.ip });
   if (filters.msgKey !== undefined) and.push({ msgKey: filters.msgKey });
   if (filters.sdkAppId !== undefined) and.push({ sdkAppId: filters.sdkAppId });
+  // A recall without a platform was not made through the REST API, so it is a user's.
+  if (filters.kind === "admin") and.push({ optPlatform: ADMIN_PLATFORM });
+  if (filters.kind === "user") and.push({ OR: [{ optPlatform: null }, { optPlatform: { not: ADMIN_PLATFORM } }] });
   if (filters.since !== undefined) and.push({ receivedAt: { gte: filters.since } });
   if (filters.until !== undefined) and.push({ receivedAt: { lt: filters.until } });
   return and.length === 0 ? {} : { AND: and };
@@ -199,6 +210,6 @@ export function recallWhere(filters: RecallFilters): Prisma.RecallWhereInput {
 
 /** Only the filter fields of a wider parsed query (drops limit, cursor, lastEventId...). */
 export function pickRecallFilters(query: RecallFilters): RecallFilters {
-  const { user, from, to, platform, ip, msgKey, sdkAppId, since, until } = query;
-  return { user, from, to, platform, ip, msgKey, sdkAppId, since, until };
+  const { user, from, to, platform, ip, msgKey, sdkAppId, kind, since, until } = query;
+  return { user, from, to, platform, ip, msgKey, sdkAppId, kind, since, until };
 }

@@ -3,6 +3,7 @@
 import { encodeCursor } from "@/lib/api/cursor";
 import { NotFoundError } from "@/lib/api/errors";
 import type { Db, Prisma } from "@/lib/db/client";
+import { type RecallMessageSummary, withMessageSummaries } from "@/lib/messages/recall-message";
 import { type RecallCursor, type RecallFilters, type RecallListQuery, recallWhere } from "@/lib/recalls/filters";
 
 export const recallSelect = {
@@ -35,7 +36,8 @@ export function toRecallItem(r: RecallRow) {
     clientIp: r.clientIp,
   };
 }
-export type RecallItem = ReturnType<typeof toRecallItem>;
+/** A row of the recall log: the recall and what is known about its message (lib/messages/recall-message.ts). */
+export type RecallItem = ReturnType<typeof toRecallItem> & RecallMessageSummary;
 
 const NEWEST_FIRST = [{ receivedAt: "desc" }, { id: "desc" }] satisfies Prisma.RecallOrderByWithRelationInput[];
 
@@ -73,7 +75,7 @@ export async function listRecalls(db: Db, query: RecallListQuery) {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return {
-    items: items.map(toRecallItem),
+    items: await withMessageSummaries(db, items.map(toRecallItem)),
     nextCursor: more && last ? encodeCursor({ r: last.receivedAt.getTime(), i: last.id } satisfies RecallCursor) : null,
   };
 }

@@ -20,6 +20,7 @@ import { dialectOf } from "@/lib/db/dialect";
 import { toDate, toNullableDate, toNullableNumber, toNumber } from "@/lib/db/values";
 import { recallFilterSql } from "@/lib/export/recall-filter-sql";
 import { log } from "@/lib/log";
+import { withMessageSummaries } from "@/lib/messages/recall-message";
 import { pickRecallFilters, type RecallFilters, type RecallStreamQuery, recallWhere } from "@/lib/recalls/filters";
 import { type RecallItem, recallSelect, toRecallItem } from "@/lib/recalls/list";
 import { onCommitNotified, onRecallsStored } from "@/lib/recalls/live";
@@ -117,7 +118,8 @@ function sqliteSource(db: Db, filters: RecallFilters): StreamSource {
         take,
         select: recallSelect,
       });
-      return rows.map((r) => ({ position: at(r.id), item: toRecallItem(r) }));
+      const items = await withMessageSummaries(db, rows.map(toRecallItem));
+      return items.map((item) => ({ position: at(item.id), item }));
     },
     eventId: (p) => String(p.id),
   };
@@ -183,21 +185,28 @@ function postgresSource(db: Db, filters: RecallFilters): StreamSource {
           AND ${condition}
         ORDER BY commit_seq, id
         LIMIT ${take}`;
-      return rows.map((r) => ({
-        position: toPosition(r),
-        item: toRecallItem({
-          id: toNumber(r.id),
-          sdkAppId: r.sdkAppId,
-          fromAccount: r.fromAccount,
-          toAccount: r.toAccount,
-          msgKey: r.msgKey,
-          unreadMsgNum: toNullableNumber(r.unreadMsgNum),
-          eventTime: toNullableDate(r.eventTime),
-          receivedAt: toDate(r.receivedAt),
-          optPlatform: r.optPlatform,
-          clientIp: r.clientIp,
-        }),
-      }));
+      const items = await withMessageSummaries(
+        db,
+        rows.map((r) =>
+          toRecallItem({
+            id: toNumber(r.id),
+            sdkAppId: r.sdkAppId,
+            fromAccount: r.fromAccount,
+            toAccount: r.toAccount,
+            msgKey: r.msgKey,
+            unreadMsgNum: toNullableNumber(r.unreadMsgNum),
+            eventTime: toNullableDate(r.eventTime),
+            receivedAt: toDate(r.receivedAt),
+            optPlatform: r.optPlatform,
+            clientIp: r.clientIp,
+          }),
+        ),
+      );
+      const positions = new Map(rows.map((r) => [toNumber(r.id), toPosition(r)]));
+      return items.flatMap((item) => {
+        const position = positions.get(item.id);
+        return position ? [{ position, item }] : [];
+      });
     },
     eventId: (p) => `${p.seq}-${p.id}`,
   };

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { type Db, Prisma } from "@/lib/db/client";
 import { bucketMs, checkBucketCount, timeSlices } from "@/lib/db/time-slices";
 import { toDate, toNumber } from "@/lib/db/values";
+import { timeToRecallStats } from "@/lib/messages/time-to-recall";
 import { hourStart } from "@/lib/recalls/aggregates";
 import { dateRangeShape, rangeStart, sdkAppIdParam, sinceNotAfterUntil } from "@/lib/recalls/filters";
 import { lastUnreadPerSlice } from "@/lib/users/unread-samples";
@@ -85,6 +86,8 @@ export async function getUserTrend(db: Db, userId: string, query: UserTrendQuery
       recallsSent,
       recallRate: messagesSent > 0 ? recallsSent / messagesSent : null,
     },
+    /** The user's own recalls (as sender): median and distribution of time to recall. */
+    timeToRecall: await timeToRecallStats(db, { from: userId, since, until, sdkAppId: query.sdkAppId }),
     ...(await unreadPoints(db, userId, since, until, query.sdkAppId, received)),
     buckets: [...buckets].map(([t, b]) => ({ start: new Date(t).toISOString(), sent: b.sent, received: b.received })),
   };

@@ -62,3 +62,37 @@ test("a viewer sees that content exists but cannot reveal it", async ({ page }) 
   await expect(page.getByRole("button", { name: "Show content" })).toHaveCount(0);
   await expect(page.getByText(TEXT)).toHaveCount(0);
 });
+
+test("an auditor reveals the message from the user page, the recall log shows its time to recall, and the reveal is logged", async ({
+  page,
+}) => {
+  const before = await (await app.db()).accessLog.count({ where: { action: "message_content_revealed", target: String(recallId) } });
+  await signInAs(page, app, "auditor");
+  await page.goto(`${app.url}/users/browser-a`);
+  const item = page.getByTestId("recalled-messages").locator(`[data-recall-id="${recallId}"]`);
+  await expect(item).toBeVisible();
+  await expect(page.getByText(TEXT)).toHaveCount(0);
+  await item.getByRole("button", { name: "Show content" }).click();
+  await expect(item.getByText(TEXT, { exact: true })).toBeVisible();
+  expect(await (await app.db()).accessLog.count({ where: { action: "message_content_revealed", target: String(recallId) } })).toBe(
+    before + 1,
+  );
+  // The user's time to recall: one recall, about 30 s after its MsgTime.
+  await expect(page.getByTestId("user-time-to-recall-median")).toContainText("over 1 recall");
+  await expect(page.getByTestId("user-time-to-recall").locator('[data-bucket="30sTo2min"] td').first()).toHaveText("1");
+
+  await page.goto(`${app.url}/recalls`);
+  await expect(page.getByRole("columnheader", { name: "Time to recall" })).toBeVisible();
+  const cell = page.locator(`tr[data-recall-id="${recallId}"] [data-column="time-to-recall"]`);
+  await expect(cell).toHaveText(/^\d+(\.\d)? s$/);
+  await expect(cell.locator("[data-estimated]")).toHaveAttribute("data-estimated", "false");
+});
+
+test("a viewer sees on the user page that the content exists, and no Show content", async ({ page }) => {
+  await signInAs(page, app, "viewer");
+  await page.goto(`${app.url}/users/browser-a`);
+  const item = page.getByTestId("recalled-messages").locator(`[data-recall-id="${recallId}"]`);
+  await expect(item.getByTestId("content-hidden")).toContainText("Only auditors and admins can see it");
+  await expect(page.getByRole("button", { name: "Show content" })).toHaveCount(0);
+  await expect(page.getByText(TEXT)).toHaveCount(0);
+});

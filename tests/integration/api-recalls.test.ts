@@ -113,6 +113,9 @@ describe("GET /api/recalls", () => {
       receivedAt: "2026-01-10T00:40:00.000Z",
       optPlatform: "macOS",
       clientIp: "10.0.0.1",
+      // No send callback for it, and a MsgKey without a time: unknown.
+      timeToRecall: null,
+      contentCaptured: false,
     });
     const noPlatform = page.items.find((i) => i.sdkAppId === OTHER_APP);
     expect(noPlatform).toMatchObject({ optPlatform: null, clientIp: null, eventTime: null });
@@ -129,6 +132,8 @@ describe("GET /api/recalls", () => {
     ["ip=10.0.0.1", (r: NewRecall) => r.clientIp === "10.0.0.1"],
     ["msgKey=shared_key_1", (r: NewRecall) => r.msgKey === "shared_key_1"],
     [`sdkAppId=${OTHER_APP}`, (r: NewRecall) => r.sdkAppId === OTHER_APP],
+    ["kind=user", (r: NewRecall) => r.optPlatform !== "RESTAPI"],
+    ["kind=admin", (r: NewRecall) => r.optPlatform === "RESTAPI"],
     ["since=2026-01-10T00:40:00Z", (r: NewRecall) => r.receivedAt >= at(40)],
     ["until=2026-01-10T00:40:00Z", (r: NewRecall) => r.receivedAt < at(40)],
     [

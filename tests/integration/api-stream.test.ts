@@ -36,7 +36,11 @@ describe("GET /api/recalls/stream", () => {
       expect(ev?.event).toBe("recall");
       // SQLite: the recall id; PostgreSQL: `<commit_seq>-<id>` (lib/recalls/stream-cursor.ts).
       expect(ev?.id).toMatch(new RegExp(`^(\\d+-)?${row.id}$`));
-      expect(item(ev?.data ?? "{}")).toEqual({
+      const streamed = item(ev?.data ?? "{}");
+      // The same row, with the same time to recall and content flag, as the recall log lists it.
+      const listed = await fetch(`${app.url}/api/recalls?from=stream-a`, { headers: await app.headersFor("viewer") });
+      expect(((await listed.json()) as { items: RecallItem[] }).items[0]).toEqual(streamed);
+      expect(streamed).toMatchObject({
         id: row.id,
         sdkAppId: TEST_APP_ID,
         fromAccount: "stream-a",

@@ -151,6 +151,8 @@ describe("export of a small, varied recall log", () => {
       await send({ optPlatform: "Android", clientIp: "198.51.100.2" }, { From_Account: "bob", To_Account: "carol" });
     await send({ optPlatform: "Web" }, { From_Account: "carol", To_Account: "alice", UnreadMsgNum: undefined, EventTime: 1764148509123 });
     await send({ optPlatform: "ios" }, { From_Account: '=HYPERLINK("http://x")', To_Account: "+alice", MsgKey: '@key,with "quotes"' });
+    // Admin recalls (admin_msgwithdraw: OptPlatform=RESTAPI); the legacy rows below include one without a platform (a user's).
+    for (let i = 0; i < 2; i++) await send({ optPlatform: "RESTAPI" }, { From_Account: "alice", To_Account: "dave" });
     // Control characters in IDs and ClientIP are refused at ingest now, but rows stored before
     // that may hold them, and the export must still neutralise them: stored directly.
     const legacy = async (platform: string, overrides: Partial<NewRecall>) => {
@@ -162,6 +164,9 @@ describe("export of a small, varied recall log", () => {
     await legacy("Windows", { fromAccount: "-1", toAccount: "用户😀𠮷", msgKey: "line1\nline2" });
     await legacy("Mac", { fromAccount: "tab\tinside", toAccount: "bob", unreadMsgNum: 0, clientIp: "\t10.0.0.1" });
     await legacy("Android", { fromAccount: "\r=cr", toAccount: "dave", msgKey: "cr\rkey" });
+    await storeTestRecalls(await appDb(app), [
+      newRecall({ optPlatformRaw: null, optPlatform: null, fromAccount: "dave", toAccount: "alice", receivedAt: new Date() }),
+    ]);
   });
   afterAll(async () => {
     await app?.stop();
@@ -182,6 +187,10 @@ describe("export of a small, varied recall log", () => {
     "from=bob&platform=Android&ip=198.51.100.2",
     "user=alice&platform=Web",
     "to=%E7%94%A8%E6%88%B7%F0%9F%98%80%F0%A0%AE%B7",
+    "kind=admin",
+    "kind=user",
+    "kind=user&user=alice",
+    "kind=admin&platform=iOS",
   ];
 
   it.each(filters)("exports exactly the rows GET /api/recalls returns for ?%s, oldest first", async (query) => {
@@ -192,6 +201,18 @@ describe("export of a small, varied recall log", () => {
     expect(header.join(",")).toBe(HEADER);
     // The API lists newest first; the export is in ascending (received_at, id) order.
     expect(rows).toEqual(fromApi.reverse().map(expectedCells));
+  });
+
+  it("splits admin recalls (OptPlatform=RESTAPI) from users' (any other platform, or none) in the API and the export", async () => {
+    const admin = await allFromApi(app, "kind=admin");
+    const user = await allFromApi(app, "kind=user");
+    const all = await allFromApi(app, "");
+    expect(admin.map((r) => r.optPlatform)).toEqual(["RESTAPI", "RESTAPI"]);
+    expect(user.some((r) => r.optPlatform === null)).toBe(true);
+    expect(user.every((r) => r.optPlatform !== "RESTAPI")).toBe(true);
+    expect(admin.length + user.length).toBe(all.length);
+    const exported = parseCsvObjects((await download(app, "kind=admin")).text).rows;
+    expect(exported.map((r) => r.opt_platform)).toEqual(["RESTAPI", "RESTAPI"]);
   });
 
   it("applies since/until like the API, and exports header only when nothing matches", async () => {
@@ -215,6 +236,7 @@ describe("export of a small, varied recall log", () => {
       "sdkAppId=abc",
       "from=a&from=b",
       `from=${"x".repeat(300)}`,
+      "kind=robot",
     ]) {
       const api = await fetchAs(app, `${app.url}/api/recalls?${query}`);
       const exp = await fetchAs(app, `${app.url}/api/recalls/export?${query}`);

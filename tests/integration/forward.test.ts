@@ -8,6 +8,7 @@ import { freePort, startApp, type TestApp } from "../support/app";
 import { callbackUrl, eventually, post, RECALL, recallBody } from "../support/im";
 
 const BEFORE_SEND = "C2C.CallbackBeforeSendMsg";
+const AFTER_SEND = "C2C.CallbackAfterSendMsg";
 const OK_TEXT = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
 
 type Received = { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer; at: number; remotePort?: number };
@@ -105,6 +106,54 @@ describe("commands other than the recall", () => {
     expect(received[0]?.body.equals(body)).toBe(true);
     expect(received[0]?.headers["content-type"]).toBe("application/json; charset=UTF-8");
     expect(received[0]?.headers.cookie).toBeUndefined();
+  });
+
+  it("counts a C2C.CallbackAfterSendMsg once for sender and recipient while relaying it and the backend's answer", async () => {
+    received = [];
+    const backendAnswer = '{"ActionStatus":"OK","ErrorInfo":"seen by the backend","ErrorCode":0}';
+    answer = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(backendAnswer);
+    const seconds = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({
+      CallbackCommand: AFTER_SEND,
+      From_Account: "fwd-sender",
+      To_Account: "fwd-recipient",
+      MsgSeq: 7,
+      MsgRandom: 4242,
+      MsgTime: seconds,
+      MsgKey: `7_4242_${seconds}`,
+      SendMsgResult: 0,
+      MsgBody: [{ MsgType: "TIMTextElem", MsgContent: { Text: "forwarded and counted" } }],
+    });
+    const url = callbackUrl(app.url, { command: AFTER_SEND });
+    // IM redelivers: the backend gets each delivery, the count stays one.
+    const answers = [await post(url, body), await post(url, body)];
+    for (const res of answers) {
+      expect(res.status).toBe(200);
+      expect(res.text).toBe(backendAnswer);
+    }
+    expect(received.map((r) => r.body.toString("utf8"))).toEqual([body, body]);
+    const db = await app.db();
+    const hours = async (userId: string) => {
+      const rows = await db.userMessageHour.findMany({ where: { userId } });
+      return { sent: rows.reduce((n, r) => n + r.sent, 0), received: rows.reduce((n, r) => n + r.received, 0) };
+    };
+    expect(await hours("fwd-sender")).toEqual({ sent: 1, received: 0 });
+    expect(await hours("fwd-recipient")).toEqual({ sent: 0, received: 1 });
+    // Capture is off in this app: the identity and send time are kept, the content is not.
+    const message = await db.message.findFirstOrThrow({ where: { fromAccount: "fwd-sender" } });
+    expect(message.msgTime?.getTime()).toBe(seconds * 1000);
+    expect(message.content).toBeNull();
+  });
+
+  it("relays an after-send callback it cannot parse to the backend unchanged, and counts nothing", async () => {
+    received = [];
+    answer = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(OK_TEXT);
+    const body = `{"CallbackCommand":"${AFTER_SEND}","To_Account":"fwd-nobody","MsgKey":"1_2_3"}`;
+    const res = await post(callbackUrl(app.url, { command: AFTER_SEND }), body);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(OK_TEXT);
+    expect(received[0]?.body.toString("utf8")).toBe(body);
+    expect(await (await app.db()).userMessageHour.count({ where: { userId: "fwd-nobody" } })).toBe(0);
   });
 
   it("relays an error status verbatim and keeps one connection to the backend for consecutive callbacks", async () => {

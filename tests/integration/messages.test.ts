@@ -241,3 +241,112 @@ it("refuses to start with capture on and no MESSAGE_CONTENT_KEY, saying how to m
     await database.drop();
   }
 });
+
+describe("time to recall on the log, the user page and the overview", () => {
+  it("gives each GET /api/recalls item its time to recall (captured, estimated or unknown) and whether content exists", async () => {
+    const sentAt = new Date(Date.now() - 20_000);
+    const captured = sendBody("ttl-a", "ttl-b", "listed", sentAt);
+    await post(sendUrl(), captured);
+    const eventTime = Date.now();
+    const keySeconds = Math.floor(eventTime / 1000) - 300;
+    const estimatedKey = `778_54321_${keySeconds}`;
+    for (const MsgKey of [captured.MsgKey, estimatedKey, "opaque-key-without-time"])
+      await post(callbackUrl(app.url), recallBody({ From_Account: "ttl-a", To_Account: "ttl-b", MsgKey, EventTime: eventTime }));
+    type Item = { msgKey: string; contentCaptured: boolean; timeToRecall: { estimated: boolean; timeToRecallMs: number } | null };
+    const { body } = await getJson<{ items: Item[] }>(`${app.url}/api/recalls?from=ttl-a`, { headers: await app.headersFor("viewer") });
+    const by = (key: string) => body.items.find((i) => i.msgKey === key);
+    expect(by(captured.MsgKey)).toMatchObject({
+      contentCaptured: true,
+      timeToRecall: { estimated: false, timeToRecallMs: eventTime - captured.MsgTime * 1000 },
+    });
+    expect(by(estimatedKey)).toMatchObject({
+      contentCaptured: false,
+      timeToRecall: { estimated: true, timeToRecallMs: eventTime - keySeconds * 1000 },
+    });
+    expect(by("opaque-key-without-time")).toMatchObject({ contentCaptured: false, timeToRecall: null });
+  });
+
+  it("puts each recall in its histogram bucket on the overview and gives a user's median on the trend API", async () => {
+    const now = Date.now();
+    // 5 s, 20 s, 60 s, 5 min and 20 min before the recall; the last two by MsgKey only (estimated).
+    const agesSeconds = [5, 20, 60];
+    for (const age of agesSeconds) {
+      const body = sendBody("hist-a", "hist-b", `age ${age}`, new Date(now - age * 1000));
+      await post(sendUrl(), body);
+      await post(callbackUrl(app.url), recallBody({ From_Account: "hist-a", To_Account: "hist-b", MsgKey: body.MsgKey, EventTime: now }));
+    }
+    for (const age of [300, 1200]) {
+      const key = `9${age}_1_${Math.floor(now / 1000) - age}`;
+      await post(
+        callbackUrl(app.url, { optPlatform: "RESTAPI" }),
+        recallBody({ From_Account: "hist-a", To_Account: "hist-b", MsgKey: key, EventTime: now }),
+      );
+    }
+    const headers = await app.headersFor("viewer");
+    type Stats = { known: number; estimated: number; medianMs: number; buckets: { bucket: string; recalls: number; estimated: number }[] };
+    const trend = await getJson<{ timeToRecall: Stats }>(`${app.url}/api/users/hist-a/trend`, { headers });
+    expect(trend.status).toBe(200);
+    expect(trend.body.timeToRecall).toMatchObject({ known: 5, estimated: 2 });
+    // Sorted: 5, 20, 60, 300, 1200 s (captured times are whole seconds of MsgTime).
+    expect(trend.body.timeToRecall.medianMs).toBeGreaterThanOrEqual(60_000);
+    expect(trend.body.timeToRecall.medianMs).toBeLessThan(61_000);
+    expect(trend.body.timeToRecall.buckets).toEqual([
+      { bucket: "under10s", recalls: 1, estimated: 0 },
+      { bucket: "10to30s", recalls: 1, estimated: 0 },
+      { bucket: "30sTo2min", recalls: 1, estimated: 0 },
+      { bucket: "2to10min", recalls: 1, estimated: 1 },
+      { bucket: "over10min", recalls: 1, estimated: 1 },
+    ]);
+    const overview = await getJson<{ timeToRecall: Stats; recallKinds: { admin: number; user: number }; totalRecalls: number }>(
+      `${app.url}/api/overview`,
+      { headers },
+    );
+    expect(overview.status).toBe(200);
+    const bucket = (name: string) => overview.body.timeToRecall.buckets.find((b) => b.bucket === name)?.recalls ?? 0;
+    expect(bucket("over10min")).toBeGreaterThanOrEqual(1);
+    expect(bucket("under10s")).toBeGreaterThanOrEqual(1);
+    expect(overview.body.recallKinds.admin).toBeGreaterThanOrEqual(2);
+    expect(overview.body.recallKinds.admin + overview.body.recallKinds.user).toBe(overview.body.totalRecalls);
+    const admin = await getJson<{ items: { optPlatform: string }[] }>(`${app.url}/api/recalls?from=hist-a&kind=admin`, { headers });
+    expect(admin.body.items.map((i) => i.optPlatform)).toEqual(["RESTAPI", "RESTAPI"]);
+  });
+});
+
+describe("CSV export with include=content", () => {
+  it("adds content_text for auditors, refuses viewers, and records it in the export log and the access log", async () => {
+    const text = sendBody("csv-a", "csv-b", "第一条 first text");
+    const first = { ...text, MsgBody: [...text.MsgBody, { MsgType: "TIMFaceElem", MsgContent: { Index: 2, Data: "" } }] };
+    await post(sendUrl(), first);
+    await post(callbackUrl(app.url), recallBody({ From_Account: "csv-a", To_Account: "csv-b", MsgKey: first.MsgKey }));
+    await post(callbackUrl(app.url), recallBody({ From_Account: "csv-a", To_Account: "csv-b", MsgKey: "no-message-for-this" }));
+
+    const viewer = await fetch(`${app.url}/api/recalls/export?from=csv-a&include=content`, { headers: await app.headersFor("viewer") });
+    expect(viewer.status).toBe(403);
+
+    const plain = await fetch(`${app.url}/api/recalls/export?from=csv-a`, { headers: await auditorHeaders() });
+    const plainText = await plain.text();
+    expect(plainText.split("\r\n")[0]).toBe(
+      "received_at,event_time,sdk_app_id,from_account,to_account,msg_key,unread_msg_num,opt_platform,client_ip",
+    );
+    expect(plainText).not.toContain("first text");
+
+    const res = await fetch(`${app.url}/api/recalls/export?from=csv-a&include=content`, { headers: await auditorHeaders() });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).split("\r\n");
+    expect(lines[0]).toBe(
+      "received_at,event_time,sdk_app_id,from_account,to_account,msg_key,unread_msg_num,opt_platform,client_ip,content_text",
+    );
+    // Every other cell as in the default export, then the content.
+    expect(lines[1]).toBe(`${plainText.split("\r\n")[1]},第一条 first text [face #2]`);
+    expect(lines[2]).toBe(`${plainText.split("\r\n")[2]},`);
+
+    const exportId = res.headers.get("x-export-id") ?? "";
+    const db = await app.db();
+    const logged = await db.exportLog.findMany({ where: { exportId } });
+    expect(logged.map((e) => JSON.parse(e.filters))).toContainEqual({ from: "csv-a", include: "content" });
+    const access = await db.accessLog.findFirstOrThrow({ where: { action: "csv_export", exportId } });
+    expect(JSON.parse(access.detail ?? "{}")).toEqual({ filters: { from: "csv-a" }, include: "content" });
+  });
+});
+
+const auditorHeaders = () => app.headersFor("auditor");

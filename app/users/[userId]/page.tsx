@@ -28,5 +28,6 @@ export default async function UserPage({
   // Awaiting the search params renders per request with the URL's range and bucket in the first HTML.
   const [userId, query] = await Promise.all([userIdOf(params), searchParams]);
   const who = await requireStaffPage("viewer", pathWithQuery(`/users/${encodeURIComponent(userId)}`, query));
-  return <UserView userId={userId} canExport={roleAtLeast(who.role, "auditor")} />;
+  const auditor = roleAtLeast(who.role, "auditor");
+  return <UserView userId={userId} canExport={auditor} canReveal={auditor} />;
 }

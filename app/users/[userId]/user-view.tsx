@@ -9,17 +9,21 @@ import { RecallLog } from "@/components/recall-log";
 import { userHref } from "@/components/recalls-table";
 import { EmptyState, ErrorState, LoadingState, Panel } from "@/components/states";
 import { TimeRangePicker } from "@/components/time-range-picker";
+import { TimeToRecallHistogram } from "@/components/time-to-recall";
 import { UnreadTrendChart } from "@/components/unread-trend-chart";
 import { UserText, visibleText } from "@/components/user-id";
 import { fetchJson, queryString } from "@/lib/client/api";
 import { BUCKETS, defaultBucket, userPageParams } from "@/lib/client/search-params";
 import type { UserCounterparts, UserTrend } from "@/lib/users/trend";
+import { RecalledMessages } from "./recalled-messages";
 
 // The API's trend covers this many days when the URL gives no `since`.
 const DEFAULT_DAYS = 30;
 
-export function UserView({ userId, canExport }: { userId: string; canExport: boolean }) {
+/** `canReveal`: auditors and admins may show captured content (the API checks again and logs it). */
+export function UserView({ userId, canExport, canReveal }: { userId: string; canExport: boolean; canReveal: boolean }) {
   const t = useTranslations("user");
+  const ttr = useTranslations("timeToRecall");
   const format = useFormatter();
   const user = () => <UserText value={userId} />;
   const [{ since, until, bucket: urlBucket }, setParams] = useQueryStates(userPageParams);
@@ -158,6 +162,19 @@ export function UserView({ userId, canExport }: { userId: string; canExport: boo
           </div>
         )}
       </Panel>
+
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
+        <Panel title={ttr("heading")} id="user-time-to-recall-heading">
+          {trend.error ? (
+            <ErrorState error={trend.error} onRetry={() => void trend.mutate()} />
+          ) : !trend.data ? (
+            <LoadingState />
+          ) : (
+            <TimeToRecallHistogram stats={trend.data.timeToRecall} testId="user-time-to-recall" />
+          )}
+        </Panel>
+        <RecalledMessages filters={logFilters} canReveal={canReveal} />
+      </div>
 
       <section aria-labelledby="log-heading" className="space-y-3">
         <h2 id="log-heading" className="text-lg font-semibold">
