@@ -123,7 +123,7 @@ export function ChannelsAdmin({ channels }: { channels: ChannelItem[] }) {
               <select name="security" defaultValue="starttls" className={input}>
                 <option value="starttls">STARTTLS</option>
                 <option value="tls">TLS</option>
-                <option value="none">none</option>
+                <option value="none">{t("securityNone")}</option>
               </select>
             </label>
             <label className="flex flex-col text-sm">

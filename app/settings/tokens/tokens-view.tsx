@@ -5,6 +5,7 @@ import { useState } from "react";
 import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
 import { ScrollBox } from "@/components/scroll-box";
 import { useErrorText } from "@/components/states";
+import { Timestamp } from "@/components/timestamp";
 import type { CreatedToken, TokenListItem } from "@/lib/auth/api-tokens";
 import { ROLES, type Role, roleAtLeast } from "@/lib/auth/roles";
 import { sendJson } from "@/lib/client/api";
@@ -14,7 +15,7 @@ export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem
   const t = useTranslations("tokens");
   const tr = useTranslations("common.roles");
   const errorText = useErrorText();
-  const when = (iso: string | null) => (iso ? `${iso.replace("T", " ").slice(0, 16)} UTC` : t("never"));
+  const when = (iso: string | null) => <Timestamp value={iso} empty={t("never")} />;
   const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
