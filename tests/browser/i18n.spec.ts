@@ -5,6 +5,7 @@ import { type Browser, expect, type Page, test } from "@playwright/test";
 import { PLATFORMS } from "@/lib/im/platform";
 import { startApp, type TestApp } from "../support/app";
 import { signInAs } from "../support/browser-auth";
+import { sendRecall } from "../support/dashboard";
 import { dashboardPages, hydrated, type PageCase, pageFiles, type Seeded, seedPages, startPagesApp } from "../support/pages";
 
 let app: TestApp;
@@ -228,4 +229,30 @@ test("the API refuses a language it does not have, with a precise 400", async ({
     parameter: "locale",
   });
   await context.close();
+});
+
+test("forwarding mode's panel and fallback warning on / are in Chinese, the age relative ('…前')", async ({ browser }) => {
+  // A backend that refuses connections (port 9 is closed here): every callback gets the fallback
+  // answer and waits in the outbox, so the admin sees both the panel and the warning.
+  const forwarding = await startApp({ env: { IM_FORWARD_URL: "http://127.0.0.1:9/im/callback" } });
+  try {
+    await sendRecall(forwarding.url, { from: "i18n-fwd-a", to: "i18n-fwd-b", msgKey: "i18n-key-fwd" });
+    for (const [locale, ago] of [
+      ["zh-CN", /前$/],
+      ["en-US", / ago$/],
+    ] as const) {
+      const context = await browser.newContext({ locale });
+      const page = await context.newPage();
+      await signInAs(page, forwarding, "admin");
+      await page.goto(forwarding.url);
+      await expect(page.getByTestId("forward-fallback-warning")).toBeVisible();
+      await expect(page.getByTestId("forward-outbox-length")).toHaveText("1");
+      await expect(page.getByTestId("forward-outbox-oldest")).toHaveText(ago);
+      await hydrated(page);
+      expect(await (locale === "zh-CN" ? englishWords(page) : chineseText(page))).toEqual([]);
+      await context.close();
+    }
+  } finally {
+    await forwarding.stop();
+  }
 });

@@ -87,6 +87,11 @@ for (const locale of ["en", "zh-CN"] as const) {
     await expect(page.getByRole("region", { name: filtersLabel })).toBeHidden();
     await toggle.click();
     await expect(toggle).toHaveAttribute("aria-expanded", "true");
+    await page.keyboard.press("Escape");
+    await expect(toggle).toHaveAttribute("aria-expanded", "false");
+    await expect(toggle).toBeFocused();
+    await toggle.click();
+    await expect(toggle).toHaveAttribute("aria-expanded", "true");
     await page.screenshot({ path: path.join("tests/.tmp/phone", `${locale}-recalls-filters-open.png`), fullPage: true });
     await expectLabelsFit(page, "/recalls with the filters open");
     await page.getByLabel(locale === "en" ? "Platform" : "平台").selectOption("Android");
