@@ -113,7 +113,9 @@ export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem
                 const status = k.revokedAt ? "revoked" : new Date(k.expiresAt) <= new Date() ? "expired" : "active";
                 return (
                   <tr key={k.id} data-token-prefix={k.prefix} className="border-b border-slate-100 dark:border-slate-800">
-                    <td className="py-2">{k.name}</td>
+                    <td className="py-2">
+                      <bdi>{k.name}</bdi>
+                    </td>
                     <td className="font-mono">{k.prefix}…</td>
                     <td>{tr(k.role)}</td>
                     <td>{when(k.createdAt)}</td>
