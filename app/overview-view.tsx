@@ -14,30 +14,20 @@ import { Timestamp } from "@/components/timestamp";
 import { UserText } from "@/components/user-id";
 import { fetchJson, queryString } from "@/lib/client/api";
 import { overviewParams } from "@/lib/client/search-params";
+import { useRelativeTime } from "@/lib/i18n/relative-time";
 import type { Overview } from "@/lib/overview";
 
 // The overview is an at-a-glance page left open on a wall: refresh it by itself.
 const REFRESH_MS = 10_000;
 
-type T = ReturnType<typeof useTranslations<"overview">>;
-
-function duration(t: T, seconds: number): string {
-  if (seconds < 60) return t("duration.seconds", { s: seconds });
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return t("duration.minutes", { m, s: seconds % 60 });
-  const h = Math.floor(m / 60);
-  if (h < 48) return t("duration.hours", { h, m: m % 60 });
-  return t("duration.days", { d: Math.floor(h / 24), h: h % 24 });
-}
-
-/** Seconds since `iso`, ticking every second between refreshes. */
-function useSecondsSince(iso: string | null): number | null {
+/** Now, ticking every second between refreshes, and the seconds since `iso` at that moment. */
+function useSecondsSince(iso: string | null): { now: number; seconds: number | null } {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
   }, []);
-  return iso ? Math.max(0, Math.floor((now - Date.parse(iso)) / 1000)) : null;
+  return { now, seconds: iso ? Math.max(0, Math.floor((now - Date.parse(iso)) / 1000)) : null };
 }
 
 export function OverviewView() {
@@ -68,7 +58,8 @@ function OverviewPanels({ data }: { data: Overview }) {
   const ttr = useTranslations("timeToRecall");
   const t = useTranslations("overview");
   const format = useFormatter();
-  const seconds = useSecondsSince(data.callbacks.lastCallbackAt);
+  const { now, seconds } = useSecondsSince(data.callbacks.lastCallbackAt);
+  const ago = useRelativeTime();
   const silent = seconds === null || seconds > data.callbacks.silenceWarningMinutes * 60;
   const link = "focus-ring rounded text-sky-700 underline-offset-2 hover:underline dark:text-sky-400";
   const platformTotal = data.platforms.reduce((n, p) => n + p.recalls, 0);
@@ -90,7 +81,7 @@ function OverviewPanels({ data }: { data: Overview }) {
             {t("lastCallback")}
           </h2>
           <p className="mt-1 text-2xl font-semibold tabular-nums">
-            {seconds === null ? t("never") : t("ago", { duration: duration(t, seconds) })}
+            {seconds === null || !data.callbacks.lastCallbackAt ? t("never") : ago(new Date(data.callbacks.lastCallbackAt), now)}
           </p>
           {data.callbacks.lastCallbackAt ? (
             <p className="text-sm opacity-80">

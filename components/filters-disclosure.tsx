@@ -1,18 +1,32 @@
 "use client";
 import { useTranslations } from "next-intl";
-import { type ReactNode, useId, useState } from "react";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { isTypingTarget } from "@/lib/client/use-row-selection";
 
 /**
  * A view's filters: always shown from 640 px up; below that, behind a "Filters (n)" button that
- * says how many are active, so a phone sees the results first.
+ * says how many are active, so a phone sees the results first. Esc closes it again (not while
+ * typing in a filter: there Esc belongs to the field), and focus returns to the button.
  */
 export function FiltersDisclosure({ active, label, children }: { active: number; label: string; children: ReactNode }) {
   const t = useTranslations("common");
   const [open, setOpen] = useState(false);
   const id = useId();
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || isTypingTarget(event)) return;
+      setOpen(false);
+      button.current?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [open]);
   return (
     <div>
       <button
+        ref={button}
         type="button"
         aria-expanded={open}
         aria-controls={id}

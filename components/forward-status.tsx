@@ -1,14 +1,18 @@
 import { useFormatter, useTranslations } from "next-intl";
+import { Timestamp } from "@/components/timestamp";
+import { useRelativeTime } from "@/lib/i18n/relative-time";
 import type { ForwardStatus } from "@/lib/im/forward-status";
 
-/** "2 minutes ago" / "2 分钟前", in the unit that suits the age. */
-function useAge(): (since: Date, now: number) => string {
-  const format = useFormatter();
-  return (since, now) => {
-    const seconds = Math.max(0, Math.round((now - since.getTime()) / 1000));
-    const unit = seconds < 120 ? "second" : seconds < 7200 ? "minute" : "hour";
-    return format.relativeTime(since, { now, unit });
-  };
+/**
+ * Why a delivery failed, as the connection reported it (Node's and the backend's own words, also in
+ * the server log): quoted as it is, in English, like a code, so an administrator can search for it.
+ */
+function TechnicalDetail({ text }: { text: string }) {
+  return (
+    <span lang="en" className="font-mono text-sm">
+      {text}
+    </span>
+  );
 }
 
 /** Forwarding mode on the overview: where callbacks go and what waits for the backend. */
@@ -16,7 +20,7 @@ export function ForwardStatusPanel({ status, now }: { status: ForwardStatus; now
   const { outbox } = status;
   const t = useTranslations("forward");
   const format = useFormatter();
-  const age = useAge();
+  const age = useRelativeTime();
   return (
     <section
       aria-labelledby="forward-heading"
@@ -37,7 +41,9 @@ export function ForwardStatusPanel({ status, now }: { status: ForwardStatus; now
         <dd data-testid="forward-outbox-oldest">{outbox.oldestReceivedAt ? age(outbox.oldestReceivedAt, now) : t("none")}</dd>
         <dt className="text-slate-500 dark:text-slate-400">{t("lastError")}</dt>
         <dd data-testid="forward-outbox-error" className="break-words">
-          {outbox.lastError ? t("errorWithAttempts", { error: outbox.lastError, attempts: outbox.headAttempts }) : t("none")}
+          {outbox.lastError
+            ? t.rich("errorWithAttempts", { error: () => <TechnicalDetail text={outbox.lastError ?? ""} />, attempts: outbox.headAttempts })
+            : t("none")}
         </dd>
       </dl>
     </section>
@@ -64,10 +70,10 @@ export function ForwardFallbackWarning({ status }: { status: ForwardStatus }) {
         {status.fallbacks.commands.map((c) => (
           <li key={c.command}>
             <span className="font-mono">{c.command}</span>
-            {t("fallbackLine", {
+            {t.rich("fallbackLine", {
               count: format.number(c.count),
-              at: `${c.lastAt.toISOString().replace("T", " ").slice(0, 19)} UTC`,
-              reason: c.lastReason,
+              at: () => <Timestamp value={c.lastAt} />,
+              reason: () => <TechnicalDetail text={c.lastReason} />,
             })}
           </li>
         ))}

@@ -3,7 +3,7 @@ import { useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { AXIS_TICK, ChartTooltip, COLORS } from "@/components/chart-tooltip";
 import { Timestamp } from "@/components/timestamp";
-import { formatAxisTime, useTimeZoneMode } from "@/lib/client/time-zone";
+import { useFormatTime } from "@/lib/client/time-zone";
 
 export type BarSeries = { key: string; name: string }[];
 
@@ -21,7 +21,7 @@ export function RecallBarsChart<T extends { start: string }>({
   caption: string;
   testId?: string;
 }) {
-  const mode = useTimeZoneMode();
+  const formatTime = useFormatTime();
   const t = useTranslations("charts");
   const rows = data.map((d) => ({ ...d, t: Date.parse(d.start) }));
   const palette = [COLORS.primary, COLORS.secondary];
@@ -33,10 +33,10 @@ export function RecallBarsChart<T extends { start: string }>({
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid stroke={COLORS.grid} vertical={false} />
-            <XAxis dataKey="t" tick={AXIS_TICK} tickFormatter={(t: number) => formatAxisTime(new Date(t), mode, unit)} minTickGap={24} />
+            <XAxis dataKey="t" tick={AXIS_TICK} tickFormatter={(t: number) => formatTime(new Date(t), unit)} minTickGap={24} />
             <YAxis allowDecimals={false} tick={AXIS_TICK} width={40} />
             <Tooltip
-              content={(p) => <ChartTooltip active={p.active} payload={p.payload} label={p.label} mode={mode} />}
+              content={(p) => <ChartTooltip active={p.active} payload={p.payload} label={p.label} />}
               cursor={{ fill: COLORS.grid }}
             />
             {series.length > 1 ? <Legend /> : null}

@@ -2,6 +2,7 @@
 // in both (these components are not async).
 import { useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
+import { ApiError } from "@/lib/client/api";
 
 const API_ERROR_CODES = new Set([
   "invalid_parameter",
@@ -28,6 +29,8 @@ export function useErrorText(): (error: unknown) => string {
     const message = error instanceof Error ? error.message : String(error);
     if (locale === "en") return message;
     const code = error && typeof error === "object" && "code" in error && typeof error.code === "string" ? error.code : undefined;
+    const parameter = error instanceof ApiError ? error.parameter : undefined;
+    if (code === "invalid_parameter" && parameter) return t("invalidParameterNamed", { parameter });
     if (code && API_ERROR_CODES.has(code)) return t(code);
     if (error && typeof error === "object" && "status" in error && typeof error.status === "number")
       return t("http", { status: error.status });

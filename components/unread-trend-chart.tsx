@@ -4,7 +4,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { AXIS_TICK, ChartTooltip, COLORS } from "@/components/chart-tooltip";
 import { Timestamp } from "@/components/timestamp";
 import { UserText } from "@/components/user-id";
-import { formatAxisTime, useTimeZoneMode } from "@/lib/client/time-zone";
+import { useFormatTime } from "@/lib/client/time-zone";
 
 type Point = { at: string; unreadMsgNum: number };
 
@@ -28,7 +28,7 @@ export function UnreadTrendChart({
   /** Set when the range held too many recalls to send each report: one point per slice, its last count. */
   sampled?: { sliceMs: number; recalls: number } | null;
 }) {
-  const mode = useTimeZoneMode();
+  const formatTime = useFormatTime();
   const t = useTranslations("charts");
   const format = useFormatter();
   const user = () => <UserText value={userId} />;
@@ -50,11 +50,11 @@ export function UnreadTrendChart({
               scale="time"
               domain={["dataMin", "dataMax"]}
               tick={AXIS_TICK}
-              tickFormatter={(t: number) => formatAxisTime(new Date(t), mode, unit)}
+              tickFormatter={(t: number) => formatTime(new Date(t), unit)}
               minTickGap={24}
             />
             <YAxis allowDecimals={false} tick={AXIS_TICK} width={40} />
-            <Tooltip content={(p) => <ChartTooltip active={p.active} payload={p.payload} label={p.label} mode={mode} />} />
+            <Tooltip content={(p) => <ChartTooltip active={p.active} payload={p.payload} label={p.label} />} />
             <Line
               type="stepAfter"
               dataKey="unread"

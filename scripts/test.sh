@@ -18,6 +18,8 @@ Needs:
     with the right to create databases. Started with pg_ctlcluster when it is installed but stopped.
   - Chromium at CHROMIUM_PATH (default /usr/bin/chromium). Installed with apt-get when missing and
     running as root on Debian.
+  - A Chinese font (fc-list :lang=zh), for the Chinese pages' screenshots and width checks. Debian's
+    fonts-noto-cjk is installed with apt-get when none is found and running as root.
 USAGE
   exit 0
 fi
@@ -40,6 +42,19 @@ if [[ ! -x "$CHROMIUM_PATH" ]]; then
   [[ -x "$CHROMIUM_PATH" ]] || missing "Chromium at $CHROMIUM_PATH. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH."
 fi
 echo "Chromium: $CHROMIUM_PATH"
+
+# Chinese pages are screenshotted and checked for clipped labels: without a CJK font Chromium draws
+# boxes (tofu) and the widths measured are not the ones users see. The dashboard itself downloads no
+# font (app/globals.css uses the system's); this is the system font a Debian machine would have.
+cjk_font() { command -v fc-list >/dev/null && [[ -n "$(fc-list :lang=zh family)" ]]; }
+if ! cjk_font; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    echo "No Chinese (CJK) font found (fc-list :lang=zh); installing Debian's fonts-noto-cjk package"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null
+  fi
+  cjk_font || missing "a Chinese font (fc-list :lang=zh lists none). Install one (Debian: apt-get install fonts-noto-cjk)."
+fi
+echo "CJK font: $(fc-list :lang=zh family | head -1)"
 
 pg_up() { node -e 'const c=new (require("pg").Client)({connectionString:process.env.TEST_POSTGRES_URL,connectionTimeoutMillis:3000});c.connect().then(()=>c.end()).then(()=>process.exit(0),()=>process.exit(1))'; }
 if ! pg_up; then

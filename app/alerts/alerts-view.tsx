@@ -89,7 +89,7 @@ export function AlertsView({ alerts, filters }: { alerts: AlertItem[]; filters: 
                   </td>
                   <td>
                     {a.acknowledgedAt ? (
-                      t("history.acknowledgedBy", { who: a.acknowledgedBy ?? "", when: a.acknowledgedAt })
+                      t.rich("history.acknowledgedBy", { who: a.acknowledgedBy ?? "", when: () => <Timestamp value={a.acknowledgedAt} /> })
                     ) : (
                       <button
                         type="button"

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { alertListQuery } from "@/lib/alerts/contracts";
 import { listAlerts } from "@/lib/alerts/lifecycle";
@@ -6,7 +7,9 @@ import { getReadDb } from "@/lib/db/client";
 import { AlertsView } from "./alerts-view";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Alerts · Recall Monitor" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("alerts.history"))("title") };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

@@ -7,16 +7,18 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly code: string | undefined,
+    /** The query or body field an invalid_parameter refers to, when the API names one. */
+    readonly parameter?: string,
   ) {
     super(message);
   }
 }
 
-type Envelope = { error?: { code?: string; message?: string } | string; code?: string; message?: string };
+type Envelope = { error?: { code?: string; message?: string; parameter?: string } | string; code?: string; message?: string };
 
-function errorOf(body: Envelope | undefined, status: number): { message: string; code?: string } {
+function errorOf(body: Envelope | undefined, status: number): { message: string; code?: string; parameter?: string } {
   if (body && typeof body.error === "object" && body.error) {
-    return { message: body.error.message ?? `HTTP ${status}`, code: body.error.code };
+    return { message: body.error.message ?? `HTTP ${status}`, code: body.error.code, parameter: body.error.parameter };
   }
   if (body && typeof body.error === "string") return { message: body.message ?? body.error, code: body.code ?? body.error };
   return { message: body?.message ?? `The server answered HTTP ${status}`, code: body?.code };
@@ -38,8 +40,8 @@ export async function fetchJson<T>(url: string): Promise<T> {
     try {
       body = (await res.json()) as Envelope;
     } catch {}
-    const { message, code } = errorOf(body, res.status);
-    throw new ApiError(message, res.status, code);
+    const { message, code, parameter } = errorOf(body, res.status);
+    throw new ApiError(message, res.status, code, parameter);
   }
   return (await res.json()) as T;
 }
@@ -71,8 +73,8 @@ export async function sendJson<T>(url: string, method: "POST" | "PATCH" | "DELET
     parsed = await res.json();
   } catch {}
   if (!res.ok) {
-    const { message, code } = errorOf(parsed as Envelope | undefined, res.status);
-    throw new ApiError(message, res.status, code);
+    const { message, code, parameter } = errorOf(parsed as Envelope | undefined, res.status);
+    throw new ApiError(message, res.status, code, parameter);
   }
   return parsed as T;
 }

@@ -1,25 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { formatAxisTime, formatTime, fromInputValue, toInputValue } from "./time-zone";
+import { fromInputValue, type TimeShape, timeFormatOptions, toInputValue, withZoneSuffix } from "./time-zone";
 
 const AT = new Date("2026-11-26T09:05:07.123Z");
 
+/** What useFormatTime shows, through the same Intl options next-intl's formatter is given. */
+const shown = (locale: string, shape: TimeShape, mode: "utc" | "local" = "utc") =>
+  withZoneSuffix(new Intl.DateTimeFormat(locale, timeFormatOptions(mode, shape)).format(AT), mode, shape);
+
 describe("times on the dashboard", () => {
-  it("shows UTC with a suffix so it can never be mistaken for local time", () => {
-    expect(formatTime(AT, "utc")).toBe("2026-11-26 09:05:07 UTC");
-    expect(formatTime(AT, "utc", false)).toBe("2026-11-26 09:05 UTC");
+  it("shows UTC with a suffix so it can never be mistaken for local time, in each language's order", () => {
+    expect(shown("en", "full")).toBe("Nov 26, 2026, 09:05:07 UTC");
+    expect(shown("zh-CN", "full")).toBe("2026年11月26日 09:05:07 UTC");
+    expect(shown("en", "minutes")).toBe("Nov 26, 2026, 09:05 UTC");
   });
 
-  it("shows local time in the same layout, without a suffix", () => {
-    expect(formatTime(AT, "local")).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-    const local = new Date(AT.getTime() - AT.getTimezoneOffset() * 60_000).toISOString();
-    expect(formatTime(AT, "local")).toBe(`${local.slice(0, 10)} ${local.slice(11, 19)}`);
+  it("shows local time in the viewer's zone, without a suffix", () => {
+    const local = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(AT);
+    expect(shown("en", "full", "local")).not.toContain("UTC");
+    expect(shown("en", "full", "local")).toContain(local);
   });
 
   it("labels chart axes at the data's scale", () => {
-    expect(formatAxisTime(AT, "utc", "day")).toBe("11-26");
-    expect(formatAxisTime(AT, "utc", "hour")).toBe("11-26 09:05");
-    expect(formatAxisTime(AT, "utc", "time")).toBe("09:05");
-    expect(formatAxisTime(AT, "utc", "second")).toBe("09:05:07");
+    expect(shown("en", "day")).toBe("Nov 26");
+    expect(shown("zh-CN", "day")).toBe("11月26日");
+    expect(shown("en", "hour")).toBe("Nov 26, 09:05");
+    expect(shown("en", "time")).toBe("09:05");
+    expect(shown("en", "second")).toBe("09:05:07");
   });
 
   it("turns a custom range input into the API's ISO value and back, in the chosen zone", () => {

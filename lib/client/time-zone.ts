@@ -1,6 +1,7 @@
 "use client";
 // The viewer's choice between local time and UTC, kept in localStorage so that it survives reloads
 // and applies to every tab (the storage event keeps open tabs in step).
+import { type DateTimeFormatOptions, useFormatter } from "next-intl";
 import { useSyncExternalStore } from "react";
 
 export type TimeZoneMode = "local" | "utc";
@@ -45,38 +46,54 @@ export function useTimeZoneMode(): TimeZoneMode {
   return useSyncExternalStore(subscribe, read, () => "utc");
 }
 
-const localFormat = new Intl.DateTimeFormat(undefined, {
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-});
+/** The viewer's own zone (client only: the server renders every time in UTC, see useTimeZoneMode). */
+function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+export type TimeShape = "full" | "minutes" | AxisUnit;
+export type AxisUnit = "second" | "time" | "hour" | "day";
+
+/**
+ * Intl options for each kind of time the dashboard shows, in the chosen zone. The locale is next-
+ * intl's (useFormatter adds it), so "Nov 26, 2026, 09:05:07" in English and "2026年11月26日 09:05:07"
+ * in Chinese; a 24-hour clock in both (operators compare times across zones). Chart axes are short:
+ * the date for daily data, date and time for hourly, the time alone within a day.
+ */
+export function timeFormatOptions(mode: TimeZoneMode, shape: TimeShape): DateTimeFormatOptions {
+  const timeZone = mode === "utc" ? "UTC" : localZone();
+  const clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" } as const;
+  const date = { year: "numeric", month: "short", day: "numeric" } as const;
+  switch (shape) {
+    case "full":
+      return { ...date, ...clock, second: "2-digit", timeZone };
+    case "minutes":
+      return { ...date, ...clock, timeZone };
+    case "second":
+      return { ...clock, second: "2-digit", timeZone };
+    case "time":
+      return { ...clock, timeZone };
+    case "hour":
+      return { month: "short", day: "numeric", ...clock, timeZone };
+    case "day":
+      return { month: "short", day: "numeric", timeZone };
+  }
+}
+
+/** UTC gets a suffix on full times so that the two zones can never be confused. */
+export function withZoneSuffix(text: string, mode: TimeZoneMode, shape: TimeShape): string {
+  return mode === "utc" && (shape === "full" || shape === "minutes") ? `${text} UTC` : text;
+}
+
+/** Every time on the dashboard, in the viewer's language (next-intl's formatter) and chosen zone. */
+export function useFormatTime(): (date: Date, shape?: TimeShape) => string {
+  const mode = useTimeZoneMode();
+  const format = useFormatter();
+  return (date, shape = "full") => withZoneSuffix(format.dateTime(date, timeFormatOptions(mode, shape)), mode, shape);
+}
 
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
-}
-
-/** `2026-11-26 10:49:14` in the chosen zone (UTC gets a suffix so the two can never be confused). */
-export function formatTime(date: Date, mode: TimeZoneMode, withSeconds = true): string {
-  if (mode === "utc") {
-    const s = `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;
-    return `${withSeconds ? `${s}:${pad(date.getUTCSeconds())}` : s} UTC`;
-  }
-  const parts = Object.fromEntries(localFormat.formatToParts(date).map((p) => [p.type, p.value]));
-  const s = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-  return withSeconds ? `${s}:${parts.second}` : s;
-}
-
-/** Short axis label for charts: the date for daily data, date and time for hourly, time alone within a day. */
-export function formatAxisTime(date: Date, mode: TimeZoneMode, unit: "second" | "time" | "hour" | "day"): string {
-  const full = formatTime(date, mode, unit === "second");
-  const day = full.slice(5, 10);
-  if (unit === "second") return full.slice(11, 19);
-  if (unit === "time") return full.slice(11, 16);
-  return unit === "day" ? day : `${day} ${full.slice(11, 16)}`;
 }
 
 /** Value for an <input type="datetime-local"> showing `iso` in the chosen zone. */

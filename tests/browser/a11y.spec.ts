@@ -6,22 +6,22 @@ import { type Browser, expect, type Page, test } from "@playwright/test";
 import type { Role } from "@/lib/auth/roles";
 import { roleAtLeast } from "@/lib/auth/roles";
 import type { Locale } from "@/lib/i18n/locales";
-import { startApp, type TestApp } from "../support/app";
+import type { TestApp } from "../support/app";
 import { signInAs } from "../support/browser-auth";
 import { sendRecall, waitUntilLive } from "../support/dashboard";
-import { dashboardPages, hydrated, seedTwoRecalls } from "../support/pages";
+import { dashboardPages, hydrated, type Seeded, seedPages, startPagesApp } from "../support/pages";
 
 let app: TestApp;
-let recallId: number;
+let seeded: Seeded;
 test.beforeAll(async () => {
-  app = await startApp();
-  recallId = await seedTwoRecalls(app);
+  app = await startPagesApp();
+  seeded = await seedPages(app);
 });
 test.afterAll(async () => {
   await app?.stop();
 });
 
-const PAGES = dashboardPages(() => recallId);
+const PAGES = dashboardPages(() => seeded);
 
 async function open(browser: Browser, locale: Locale, colorScheme: "light" | "dark", role: Role | null): Promise<Page> {
   const context = await browser.newContext({ colorScheme, locale });

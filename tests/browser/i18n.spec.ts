@@ -5,13 +5,14 @@ import { type Browser, expect, type Page, test } from "@playwright/test";
 import { PLATFORMS } from "@/lib/im/platform";
 import { startApp, type TestApp } from "../support/app";
 import { signInAs } from "../support/browser-auth";
-import { dashboardPages, hydrated, type PageCase, seedTwoRecalls } from "../support/pages";
+import { sendRecall } from "../support/dashboard";
+import { dashboardPages, hydrated, type PageCase, pageFiles, type Seeded, seedPages, startPagesApp } from "../support/pages";
 
 let app: TestApp;
-let recallId: number;
+let seeded: Seeded;
 test.beforeAll(async () => {
-  app = await startApp();
-  recallId = await seedTwoRecalls(app);
+  app = await startPagesApp();
+  seeded = await seedPages(app);
 });
 test.afterAll(async () => {
   await app?.stop();
@@ -101,20 +102,64 @@ async function zhPage(browser: Browser, signedIn = true): Promise<Page> {
 
 const NOT_FOUND: PageCase = {
   path: "/no-such-page",
+  file: "not-found.tsx",
   url: () => "/no-such-page",
   role: "viewer",
-  ready: (p) => expect(p.getByRole("heading", { name: "页面不存在" })).toBeVisible(),
+  ready: (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible(),
 };
 
-for (const { path, url, ready } of [...dashboardPages(() => recallId), NOT_FOUND]) {
+/**
+ * Chinese characters an English page shows outside user-supplied text and the switcher's own
+ * "中文" (marked with its language): a string the English files lack, or one left in Chinese.
+ */
+async function chineseText(page: Page): Promise<string[]> {
+  const texts = await page.evaluate(() => {
+    const skip = "bdi, code, pre, script, style, noscript, [lang='zh-CN']";
+    const out: string[] = [document.title];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const parent = n.parentElement;
+      if (parent && !parent.closest(skip)) out.push(n.textContent ?? "");
+    }
+    for (const el of document.body.querySelectorAll("[aria-label], [placeholder], [title]")) {
+      if (el.closest(skip)) continue;
+      for (const attr of ["aria-label", "placeholder", "title"]) out.push(el.getAttribute(attr) ?? "");
+    }
+    return out;
+  });
+  return texts.filter((t) => /\p{Script=Han}/u.test(t));
+}
+
+test("the page list covers every page in app/", () => {
+  // A new app/**/page.tsx must be added to tests/support/pages.ts, so that it is checked in both
+  // languages, by axe and at phone width. /login is checked on its own (signed out).
+  const listed = dashboardPages(() => seeded).map((p) => p.file);
+  expect(pageFiles().filter((f) => f !== "login/page.tsx")).toEqual([...listed].sort());
+});
+
+for (const { path, url, ready } of [...dashboardPages(() => seeded), NOT_FOUND]) {
   test(`${path} in Chinese shows no untranslated English`, async ({ browser }) => {
     const page = await zhPage(browser);
     await page.goto(app.url + url());
     await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
     await ready(page);
     await hydrated(page);
+    expect(await page.title()).toMatch(/\p{Script=Han}/u);
     expect(await englishWords(page)).toEqual([]);
     await page.context().close();
+  });
+
+  test(`${path} in English shows no Chinese`, async ({ browser }) => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await signInAs(page, app, "admin");
+    await page.goto(app.url + url());
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+    await ready(page);
+    await hydrated(page);
+    expect(await page.title()).toMatch(/[A-Za-z]{3}/);
+    expect(await chineseText(page)).toEqual([]);
+    await context.close();
   });
 }
 
@@ -184,4 +229,30 @@ test("the API refuses a language it does not have, with a precise 400", async ({
     parameter: "locale",
   });
   await context.close();
+});
+
+test("forwarding mode's panel and fallback warning on / are in Chinese, the age relative ('…前')", async ({ browser }) => {
+  // A backend that refuses connections (port 9 is closed here): every callback gets the fallback
+  // answer and waits in the outbox, so the admin sees both the panel and the warning.
+  const forwarding = await startApp({ env: { IM_FORWARD_URL: "http://127.0.0.1:9/im/callback" } });
+  try {
+    await sendRecall(forwarding.url, { from: "i18n-fwd-a", to: "i18n-fwd-b", msgKey: "i18n-key-fwd" });
+    for (const [locale, ago] of [
+      ["zh-CN", /前$/],
+      ["en-US", / ago$/],
+    ] as const) {
+      const context = await browser.newContext({ locale });
+      const page = await context.newPage();
+      await signInAs(page, forwarding, "admin");
+      await page.goto(forwarding.url);
+      await expect(page.getByTestId("forward-fallback-warning")).toBeVisible();
+      await expect(page.getByTestId("forward-outbox-length")).toHaveText("1");
+      await expect(page.getByTestId("forward-outbox-oldest")).toHaveText(ago);
+      await hydrated(page);
+      expect(await (locale === "zh-CN" ? englishWords(page) : chineseText(page))).toEqual([]);
+      await context.close();
+    }
+  } finally {
+    await forwarding.stop();
+  }
 });

@@ -47,11 +47,31 @@ test("recall log: / focuses the first filter; typing there is typing; j/k select
   await expect(page).toHaveURL(`${app.url}/recalls/${id}`);
 });
 
-test("users table: j selects the first user and Enter opens their page", async ({ page }) => {
+test("users table: / focuses the search, ? there is typed; j/k select, Esc clears, Enter opens the user's page", async ({ page }) => {
   await page.goto(`${app.url}/users`);
   const rows = page.locator("tbody tr[data-user-id]");
   await expect(rows).toHaveCount(2);
   await hydrated(page);
+
+  await page.keyboard.press("/");
+  const focused = page.locator("input:focus");
+  await expect(focused).toHaveCount(1);
+  await page.keyboard.type("?j");
+  await expect(focused).toHaveValue("?j");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(page.locator("[data-selected='true']")).toHaveCount(0);
+  await focused.fill("");
+  await expect(rows).toHaveCount(2);
+
+  await page.getByRole("heading", { level: 1 }).click();
+  await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  await expect(rows.nth(1)).toHaveAttribute("data-selected", "true");
+  await page.keyboard.press("k");
+  await expect(rows.nth(0)).toHaveAttribute("data-selected", "true");
+  await expect(rows.nth(1)).toHaveAttribute("data-selected", "false");
+  await page.keyboard.press("Escape");
+  await expect(page.locator("[data-selected='true']")).toHaveCount(0);
   await page.keyboard.press("j");
   await expect(rows.nth(0)).toHaveAttribute("data-selected", "true");
   const user = await rows.nth(0).getAttribute("data-user-id");

@@ -137,7 +137,18 @@ test("times show in local time or UTC, the choice survives a reload, the ISO tim
   await page.getByRole("button", { name: /UTC/ }).click();
   await expect(first).toContainText("UTC");
   const iso = await first.getAttribute("title");
-  await expect(first).toHaveText(`${iso?.slice(0, 10)} ${iso?.slice(11, 19)} UTC`);
+  // In the page's language (English here): "Nov 26, 2026, 09:05:07 UTC".
+  const utc = new Intl.DateTimeFormat("en", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    timeZone: "UTC",
+  }).format(new Date(iso ?? ""));
+  await expect(first).toHaveText(`${utc} UTC`);
   await page.reload();
   await expect(page.locator("tbody tr").first().locator("time").first()).toContainText("UTC");
 });

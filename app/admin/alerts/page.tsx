@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { listChannels } from "@/lib/alerts/channels";
@@ -8,7 +9,9 @@ import { getDb } from "@/lib/db/client";
 import { RulesAdmin } from "./rules-admin";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Alert rules · Recall Monitor" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("alerts.rules"))("title") };
+}
 
 /** Admins: alert rules, with a 7-day preview before saving. */
 export default async function AlertRulesPage() {

@@ -97,7 +97,7 @@ export function ChannelsAdmin({ channels }: { channels: ChannelItem[] }) {
             {t("language")}
             <select name="language" defaultValue="en" className={input}>
               {CHANNEL_LANGUAGES.map((l) => (
-                <option key={l} value={l}>
+                <option key={l} value={l} lang={l}>
                   {t(`languages.${l}`)}
                 </option>
               ))}
@@ -123,7 +123,7 @@ export function ChannelsAdmin({ channels }: { channels: ChannelItem[] }) {
               <select name="security" defaultValue="starttls" className={input}>
                 <option value="starttls">STARTTLS</option>
                 <option value="tls">TLS</option>
-                <option value="none">none</option>
+                <option value="none">{t("securityNone")}</option>
               </select>
             </label>
             <label className="flex flex-col text-sm">
@@ -188,7 +188,7 @@ export function ChannelsAdmin({ channels }: { channels: ChannelItem[] }) {
                   <td className="py-2">{c.name}</td>
                   <td>{t(`kinds.${c.kind}`)}</td>
                   <td className="font-mono text-xs">{c.target}</td>
-                  <td>{t(`languages.${c.language}`)}</td>
+                  <td lang={c.language}>{t(`languages.${c.language}`)}</td>
                   <td>{c.ratePerMinute}</td>
                   <td className="space-x-2 whitespace-nowrap">
                     <button type="button" className={button} onClick={() => test(c)}>

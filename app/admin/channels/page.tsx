@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { listChannels } from "@/lib/alerts/channels";
@@ -6,7 +7,9 @@ import { getDb } from "@/lib/db/client";
 import { ChannelsAdmin } from "./channels-admin";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Alert channels · Recall Monitor" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("alerts.channels"))("title") };
+}
 
 /** Admins: where alerts are sent; Send test; each channel's delivery log. */
 export default async function ChannelsPage() {

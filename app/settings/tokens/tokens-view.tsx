@@ -5,6 +5,7 @@ import { useState } from "react";
 import { smallButtonClass as button, inputClass as input } from "@/components/form-styles";
 import { ScrollBox } from "@/components/scroll-box";
 import { useErrorText } from "@/components/states";
+import { Timestamp } from "@/components/timestamp";
 import type { CreatedToken, TokenListItem } from "@/lib/auth/api-tokens";
 import { ROLES, type Role, roleAtLeast } from "@/lib/auth/roles";
 import { sendJson } from "@/lib/client/api";
@@ -14,7 +15,7 @@ export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem
   const t = useTranslations("tokens");
   const tr = useTranslations("common.roles");
   const errorText = useErrorText();
-  const when = (iso: string | null) => (iso ? `${iso.replace("T", " ").slice(0, 16)} UTC` : t("never"));
+  const when = (iso: string | null) => <Timestamp value={iso} empty={t("never")} />;
   const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -112,7 +113,9 @@ export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem
                 const status = k.revokedAt ? "revoked" : new Date(k.expiresAt) <= new Date() ? "expired" : "active";
                 return (
                   <tr key={k.id} data-token-prefix={k.prefix} className="border-b border-slate-100 dark:border-slate-800">
-                    <td className="py-2">{k.name}</td>
+                    <td className="py-2">
+                      <bdi>{k.name}</bdi>
+                    </td>
                     <td className="font-mono">{k.prefix}…</td>
                     <td>{tr(k.role)}</td>
                     <td>{when(k.createdAt)}</td>

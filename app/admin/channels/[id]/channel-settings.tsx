@@ -36,7 +36,7 @@ export function ChannelSettings({ channel }: { channel: ChannelItem }) {
           {t("language")}
           <select name="language" defaultValue={channel.language} className={input}>
             {CHANNEL_LANGUAGES.map((l) => (
-              <option key={l} value={l}>
+              <option key={l} value={l} lang={l}>
                 {t(`languages.${l}`)}
               </option>
             ))}

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
@@ -12,7 +13,10 @@ import { getDb } from "@/lib/db/client";
 import { ChannelSettings } from "./channel-settings";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Alert channel · Recall Monitor" };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const t = await getTranslations("alerts.channels");
+  return { title: t("channelTitle", { id: (await params).id }) };
+}
 
 /** One channel's delivery log: time, status, response code, error. */
 export default async function ChannelPage({ params }: { params: Promise<{ id: string }> }) {
@@ -36,7 +40,7 @@ export default async function ChannelPage({ params }: { params: Promise<{ id: st
       <h1 className="text-2xl font-semibold">
         {channel.name}{" "}
         <span className="text-base font-normal text-slate-500">
-          ({t(`kinds.${channel.kind}`)}, {channel.target})
+          ({t(`kinds.${channel.kind}`)}, <span className="font-mono">{channel.target}</span>)
         </span>
       </h1>
       <ChannelSettings channel={channel} />
