@@ -65,7 +65,7 @@ export function ForwardFallbackWarning({ status }: { status: ForwardStatus }) {
       <h2 id="forward-fallback-heading" className="text-lg font-semibold">
         {t("fallbackTitle")}
       </h2>
-      <p className="mt-2">{t("fallbackBody", { mode: status.onFailure })}</p>
+      <p className="mt-2">{t.rich("fallbackBody", { mode: status.onFailure, setting: (chunks) => <code>{chunks}</code> })}</p>
       <ul className="mt-2 list-disc pl-5">
         {status.fallbacks.commands.map((c) => (
           <li key={c.command}>

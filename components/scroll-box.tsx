@@ -7,7 +7,7 @@ import type { ReactNode } from "react";
 export function ScrollBox({ label, children }: { label: string; children: ReactNode }) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to be scrolled by keyboard
-    <section aria-label={label} tabIndex={0} className="focus-ring max-w-full overflow-x-auto">
+    <section aria-label={label} tabIndex={0} className="focus-ring relative max-w-full overflow-x-auto">
       {children}
     </section>
   );

@@ -26,7 +26,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Searc
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
-      <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
+      <p className="text-sm text-slate-600 dark:text-slate-400">{t.rich("intro", { path: (chunks) => <code>{chunks}</code> })}</p>
       <AlertsView alerts={alerts} filters={{ status: filters.status ?? "", kind: filters.kind ?? "" }} />
     </div>
   );

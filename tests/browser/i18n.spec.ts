@@ -6,6 +6,7 @@ import { PLATFORMS } from "@/lib/im/platform";
 import { startApp, type TestApp } from "../support/app";
 import { signInAs } from "../support/browser-auth";
 import { sendRecall } from "../support/dashboard";
+import { callbackUrl, post } from "../support/im";
 import { dashboardPages, hydrated, type PageCase, pageFiles, type Seeded, seedPages, startPagesApp } from "../support/pages";
 
 let app: TestApp;
@@ -51,6 +52,12 @@ const ALLOWED = new Set([
   "Bearer",
   "token",
   "ISO",
+  "REST", // IM's REST API, as Tencent's Chinese pages call it
+  "SMTP",
+  // Webhooks, and Standard Webhooks: the signing scheme's own name.
+  "Webhook",
+  "Webhooks",
+  "Standard",
   // Callback command names, as the IM console lists them (C2C.CallbackAfterSendMsg).
   "C2C",
   "CallbackAfterSendMsg",
@@ -237,6 +244,11 @@ test("forwarding mode's panel and fallback warning on / are in Chinese, the age 
   const forwarding = await startApp({ env: { IM_FORWARD_URL: "http://127.0.0.1:9/im/callback" } });
   try {
     await sendRecall(forwarding.url, { from: "i18n-fwd-a", to: "i18n-fwd-b", msgKey: "i18n-key-fwd" });
+    // A "before" callback is the one that falls back (a recall's answer is our own commit).
+    const before = await post(callbackUrl(forwarding.url, { command: "C2C.CallbackBeforeSendMsg" }), {
+      CallbackCommand: "C2C.CallbackBeforeSendMsg",
+    });
+    expect(before.json?.ActionStatus).toBe("OK");
     for (const [locale, ago] of [
       ["zh-CN", /前$/],
       ["en-US", / ago$/],

@@ -6,6 +6,7 @@ import { smallButtonClass as button, inputClass as input } from "@/components/fo
 import { ScrollBox } from "@/components/scroll-box";
 import { useErrorText } from "@/components/states";
 import { Timestamp } from "@/components/timestamp";
+import { UserText } from "@/components/user-id";
 import type { CreatedToken, TokenListItem } from "@/lib/auth/api-tokens";
 import { ROLES, type Role, roleAtLeast } from "@/lib/auth/roles";
 import { sendJson } from "@/lib/client/api";
@@ -125,7 +126,7 @@ export function TokensView({ tokens, ownRole, maxDays }: { tokens: TokenListItem
                     <td>
                       {status === "active" ? (
                         <button type="button" className={button} onClick={() => revoke(k.id)}>
-                          {t("revoke", { name: k.name })}
+                          {t.rich("revoke", { name: () => <UserText value={k.name} /> })}
                         </button>
                       ) : null}
                     </td>
