@@ -45,7 +45,7 @@ export function AlertsView({ alerts, filters }: { alerts: AlertItem[]; filters: 
         <EmptyState>{t("history.empty")}</EmptyState>
       ) : (
         <ScrollBox label={t("history.title")}>
-          <table className="w-full text-left text-sm">
+          <table className="w-full min-w-[44rem] text-left text-sm">
             <thead>
               <tr className="border-b border-slate-200 dark:border-slate-800">
                 <th className="py-2">{t("history.rule")}</th>

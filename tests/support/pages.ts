@@ -6,7 +6,7 @@ import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 import type { Role } from "@/lib/auth/roles";
 import { apiJson } from "./api";
-import { startApp, type TestApp } from "./app";
+import { startApp, TEST_APP_ID, type TestApp } from "./app";
 import { sendRecall } from "./dashboard";
 
 /** `path`: the test's name for it; `url()`: where to go, read when the test runs (after seeding). */
@@ -62,7 +62,13 @@ export async function seedPages(app: TestApp): Promise<Seeded> {
   });
   const at = new Date();
   await db.alert.create({
-    data: { ruleId, subject: JSON.stringify({ to: "i18n-bob" }), status: "firing", firedAt: at, detail: JSON.stringify({ count: 3 }) },
+    data: {
+      ruleId,
+      subject: new URLSearchParams({ app: TEST_APP_ID, from: "i18n-alice" }).toString(),
+      status: "firing",
+      firedAt: at,
+      detail: JSON.stringify({ count: 3 }),
+    },
   });
   await db.alertDelivery.create({
     data: { channelId, at, status: "failed", responseCode: null, error: "connect ECONNREFUSED", notifications: 1 },

@@ -201,7 +201,7 @@ export function RulesAdmin({ rules, channels }: { rules: RuleItem[]; channels: {
         <EmptyState>{t("rules.empty")}</EmptyState>
       ) : (
         <ScrollBox label={t("rules.title")}>
-          <table className="w-full text-left text-sm">
+          <table className="w-full min-w-[44rem] text-left text-sm">
             <thead>
               <tr className="border-b border-slate-200 dark:border-slate-800">
                 <th className="py-2">{t("rules.name")}</th>

@@ -171,7 +171,7 @@ export function ChannelsAdmin({ channels }: { channels: ChannelItem[] }) {
         <EmptyState>{t("empty")}</EmptyState>
       ) : (
         <ScrollBox label={t("title")}>
-          <table className="w-full text-left text-sm">
+          <table className="w-full min-w-[44rem] text-left text-sm">
             <thead>
               <tr className="border-b border-slate-200 dark:border-slate-800">
                 <th className="py-2">{t("name")}</th>

@@ -49,7 +49,7 @@ export default async function ChannelPage({ params }: { params: Promise<{ id: st
         <EmptyState>{t("noDeliveries")}</EmptyState>
       ) : (
         <ScrollBox label={t("deliveries")}>
-          <table className="w-full text-left text-sm" data-testid="delivery-log">
+          <table className="w-full min-w-[44rem] text-left text-sm" data-testid="delivery-log">
             <thead>
               <tr className="border-b border-slate-200 dark:border-slate-800">
                 <th className="py-2">{t("at")}</th>
