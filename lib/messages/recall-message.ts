@@ -53,6 +53,8 @@ export async function recallMessageContent(db: Db, recall: RecallIdentity, keys:
   return JSON.parse(decryptContent(message.content, message.contentKeyId, keys, recall)) as CapturedContent;
 }
 
+const SUMMARY_CHUNK = 200;
+
 /** What the recall log shows of each recall's message (no content, only whether it was kept). */
 export type RecallMessageSummary = { timeToRecall: SendTime; contentCaptured: boolean };
 
@@ -65,13 +67,21 @@ export async function withMessageSummaries<R extends RecallIdentity & RecallTime
   recalls: readonly R[],
 ): Promise<(R & RecallMessageSummary)[]> {
   if (recalls.length === 0) return [];
-  const messages = await db.message.findMany({
-    where: {
-      OR: recalls.map((r) => ({ sdkAppId: r.sdkAppId, fromAccount: r.fromAccount, toAccount: r.toAccount, msgKey: r.msgKey })),
-    },
-    // contentKeyId is set exactly when content is: no need to read the ciphertext to know it exists.
-    select: { sdkAppId: true, fromAccount: true, toAccount: true, msgKey: true, msgTime: true, contentKeyId: true },
-  });
+  const messages = [];
+  // Four bound values per recall: a replayed stream batch (up to 1,000 recalls) in one query would
+  // pass Prisma's SQLite parameter limit (999), so the lookup goes in chunks.
+  for (let at = 0; at < recalls.length; at += SUMMARY_CHUNK) {
+    const chunk = recalls.slice(at, at + SUMMARY_CHUNK);
+    messages.push(
+      ...(await db.message.findMany({
+        where: {
+          OR: chunk.map((r) => ({ sdkAppId: r.sdkAppId, fromAccount: r.fromAccount, toAccount: r.toAccount, msgKey: r.msgKey })),
+        },
+        // contentKeyId is set exactly when content is: no need to read the ciphertext to know it exists.
+        select: { sdkAppId: true, fromAccount: true, toAccount: true, msgKey: true, msgTime: true, contentKeyId: true },
+      })),
+    );
+  }
   const byIdentity = new Map(messages.map((m) => [identityKey(m), m]));
   return recalls.map((r) => {
     const message = byIdentity.get(identityKey(r));
