@@ -43,7 +43,7 @@ function ElementView({ element }: { element: Element }) {
         <dl className="grid grid-cols-[max-content_1fr] gap-x-3 text-sm" data-element="custom">
           {(["Data", "Desc", "Ext"] as const).map((k) => (
             <div key={k} className="contents">
-              <dt className="text-slate-500">{k}</dt>
+              <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
               <dd className="whitespace-pre-wrap break-all font-mono">{str(c[k]) ?? "—"}</dd>
             </div>
           ))}

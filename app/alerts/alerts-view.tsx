@@ -66,7 +66,7 @@ export function AlertsView({ alerts, filters }: { alerts: AlertItem[]; filters: 
                   className="border-b border-slate-100 align-top dark:border-slate-800"
                 >
                   <td className="py-2">
-                    {a.ruleName} <span className="text-xs text-slate-500">({t(`kinds.${a.kind}`)})</span>
+                    {a.ruleName} <span className="text-xs text-slate-500 dark:text-slate-400">({t(`kinds.${a.kind}`)})</span>
                   </td>
                   <td>
                     <Link className="focus-ring font-mono underline" href={subjectPath(a.kind, new URLSearchParams(a.subject).toString())}>

@@ -39,7 +39,7 @@ export default async function ChannelPage({ params }: { params: Promise<{ id: st
       </Link>
       <h1 className="text-2xl font-semibold">
         {channel.name}{" "}
-        <span className="text-base font-normal text-slate-500">
+        <span className="text-base font-normal text-slate-500 dark:text-slate-400">
           ({t(`kinds.${channel.kind}`)}, <span className="font-mono">{channel.target}</span>)
         </span>
       </h1>
