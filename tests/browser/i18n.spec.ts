@@ -66,14 +66,11 @@ const ALLOWED = new Set([
 ]);
 
 /**
- * The words in Latin letters a page shows (text, and the aria-label/placeholder/title people
- * hear or see), outside what is an ID or code by construction: user-supplied strings (<bdi>),
- * <code>/<pre>, times (<time>, whose title is the ISO value), monospace cells (IDs, hashes,
- * addresses), e-mail addresses and elements marked lang="en".
+ * The text a page shows: its title, every text node and the aria-label/placeholder/title values,
+ * outside elements matching `skip` (and, with `skipAriaHidden`, attributes inside aria-hidden).
  */
-async function englishWords(page: Page): Promise<string[]> {
-  const texts = await page.evaluate(() => {
-    const skip = "code, pre, bdi, time, script, style, noscript, [lang='en'], .font-mono, [data-testid='signed-in-email']";
+function pageTexts(page: Page, options: { skip: string; skipAriaHidden: boolean }): Promise<string[]> {
+  return page.evaluate(({ skip, skipAriaHidden }) => {
     const out: string[] = [document.title];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -81,14 +78,27 @@ async function englishWords(page: Page): Promise<string[]> {
       if (parent && !parent.closest(skip)) out.push(n.textContent ?? "");
     }
     for (const el of document.body.querySelectorAll("[aria-label], [placeholder], [title]")) {
-      // Labels inside aria-hidden (the drawn charts, whose numbers are in a table) are never heard.
-      if (el.closest(skip) || el.closest("[aria-hidden='true']")) continue;
+      if (el.closest(skip) || (skipAriaHidden && el.closest("[aria-hidden='true']"))) continue;
       for (const attr of ["aria-label", "placeholder", "title"]) {
         const v = el.getAttribute(attr);
         if (v) out.push(v);
       }
     }
     return out;
+  }, options);
+}
+
+/**
+ * The words in Latin letters a page shows (text, and the aria-label/placeholder/title people
+ * hear or see), outside what is an ID or code by construction: user-supplied strings (<bdi>),
+ * <code>/<pre>, times (<time>, whose title is the ISO value), monospace cells (IDs, hashes,
+ * addresses), e-mail addresses and elements marked lang="en".
+ */
+async function englishWords(page: Page): Promise<string[]> {
+  // Labels inside aria-hidden (the drawn charts, whose numbers are in a table) are never heard.
+  const texts = await pageTexts(page, {
+    skip: "code, pre, bdi, time, script, style, noscript, [lang='en'], .font-mono, [data-testid='signed-in-email']",
+    skipAriaHidden: true,
   });
   return texts
     .join(" ")
@@ -120,20 +130,7 @@ const NOT_FOUND: PageCase = {
  * "中文" (marked with its language): a string the English files lack, or one left in Chinese.
  */
 async function chineseText(page: Page): Promise<string[]> {
-  const texts = await page.evaluate(() => {
-    const skip = "bdi, code, pre, script, style, noscript, [lang='zh-CN']";
-    const out: string[] = [document.title];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const parent = n.parentElement;
-      if (parent && !parent.closest(skip)) out.push(n.textContent ?? "");
-    }
-    for (const el of document.body.querySelectorAll("[aria-label], [placeholder], [title]")) {
-      if (el.closest(skip)) continue;
-      for (const attr of ["aria-label", "placeholder", "title"]) out.push(el.getAttribute(attr) ?? "");
-    }
-    return out;
-  });
+  const texts = await pageTexts(page, { skip: "bdi, code, pre, script, style, noscript, [lang='zh-CN']", skipAriaHidden: false });
   return texts.filter((t) => /\p{Script=Han}/u.test(t));
 }
 
