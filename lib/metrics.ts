@@ -149,7 +149,7 @@ export function watchCommitQueue(depth: () => number): void {
   metrics().queueDepth.source = depth;
 }
 
-/** A database pool reports its use through this, under a fixed name ("receiver", "dashboard", "sqlite-read"). */
+/** A database pool reports its use through this, under a fixed name ("receiver", "dashboard", "sqlite-read", "export"). */
 export function watchPool(name: string, use: () => PoolUse): void {
   metrics().pools.set(name, use);
 }

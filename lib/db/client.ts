@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { type Config, config } from "@/lib/config";
 import { withDatabase } from "@/lib/db/dialect";
 import { PrismaClient as PostgresClient } from "@/lib/db/generated/postgresql/client";
@@ -28,6 +29,9 @@ const SQLITE_BUSY_TIMEOUT_MS = 250;
 const POSTGRES_POOLS = {
   receiver: { statementTimeoutMs: 1_500, lockTimeoutMs: 1_500, connectionTimeoutMs: 1_500, max: 10 },
   dashboard: { statementTimeoutMs: 5_000, lockTimeoutMs: 1_500, connectionTimeoutMs: 3_000, max: 10 },
+  // CSV exports read their pages here (lib/export/postgres-pages.ts), one query at a time each, so
+  // that several long exports cannot hold the dashboard's connections.
+  export: { statementTimeoutMs: 5_000, lockTimeoutMs: 1_500, connectionTimeoutMs: 3_000, max: 4 },
 } as const;
 export type PostgresPoolRole = keyof typeof POSTGRES_POOLS;
 
@@ -89,6 +93,34 @@ export function sqliteReadPoolFor(file: string): SqliteReadPool {
     pool = created;
     pools.set(file, created);
     watchPool("sqlite-read", () => created.use());
+  }
+  return pool;
+}
+
+// One node-postgres pool per database URL and process for the CSV export's pages, kept across
+// Next.js dev reloads like the SQLite read pools.
+const pgHolder = globalThis as unknown as { recallMonitorExportPools?: Map<string, pg.Pool> };
+pgHolder.recallMonitorExportPools ??= new Map();
+const exportPools = pgHolder.recallMonitorExportPools;
+
+/** The pool the CSV export reads PostgreSQL with. Nothing connects until the first query. */
+export function postgresExportPoolFor(url: string): pg.Pool {
+  let pool = exportPools.get(url);
+  if (!pool) {
+    const limits = POSTGRES_POOLS.export;
+    const created = new pg.Pool({
+      connectionString: url,
+      connectionTimeoutMillis: limits.connectionTimeoutMs,
+      statement_timeout: limits.statementTimeoutMs,
+      lock_timeout: limits.lockTimeoutMs,
+      max: limits.max,
+      application_name: "recall-monitor-export",
+    });
+    // An idle connection the server drops must not crash the process (node-postgres emits it here).
+    created.on("error", () => {});
+    pool = created;
+    exportPools.set(url, created);
+    watchPool("export", () => ({ total: created.totalCount, idle: created.idleCount, waiting: created.waitingCount }));
   }
   return pool;
 }

@@ -21,6 +21,7 @@ import { type Db, Prisma } from "@/lib/db/client";
 import { databaseOf } from "@/lib/db/dialect";
 import { CSV_CONTENT_HEADER, CSV_HEADER, type CsvRecall, csvRows, csvRowsWithContent, UTF8_BOM } from "@/lib/export/csv";
 import { appendExportLog, type NewExportLogEntry } from "@/lib/export/export-log";
+import { openPostgresReader, pgTimeToIso } from "@/lib/export/postgres-pages";
 import { recallFilterSql } from "@/lib/export/recall-filter-sql";
 import { openSqliteReader, storedTimeToIso } from "@/lib/export/sqlite-pages";
 import { errorId, log } from "@/lib/log";
@@ -41,7 +42,6 @@ export const EXPORT_PAGE_ROWS = 2_000;
 /** The captured message of an exported recall (`include=content`): ciphertext and key id, or nulls. */
 type Sealed = { content: Uint8Array | null; contentKeyId: string | null };
 type PageRow = CsvRecall & Partial<Sealed>;
-type ExportRow = PageRow & { id: number };
 
 // Quoted aliases give the CSV encoder its field names directly on both SQLite and PostgreSQL.
 const COLUMNS = Prisma.sql`id, received_at AS "receivedAt", event_time AS "eventTime", sdk_app_id AS "sdkAppId",
@@ -85,8 +85,8 @@ export async function currentExportBound(db: Db, dialect: Config["database"]["di
   return { maxId: Number(row?.maxId ?? 0), snapshot: row?.snapshot ?? null };
 }
 
-/** Position after the last row sent. `receivedAt` is a string when read straight from SQLite. */
-type Cursor = { receivedAt: Date | string; id: number };
+/** Position after the last row sent: its received_at as the database stores it (text), and its id. */
+type Cursor = { receivedAt: string; id: number };
 
 /**
  * One keyset page in export order: ascending (received_at, id), after `after`, ids <= the bound.
@@ -117,27 +117,28 @@ const visibleIn = (bound: ExportBound) =>
 
 type PageSource = { next(after: Cursor | null): Promise<{ rows: PageRow[]; last: Cursor | null }>; close(): void };
 
-function prismaPages(db: Db, filters: RecallFilters, bound: ExportBound, withContent: boolean): PageSource {
-  return {
-    async next(after) {
-      const rows = await db.$queryRaw<ExportRow[]>(pageSql(filters, bound, after, withContent));
-      const last = rows.at(-1);
-      return { rows, last: last ? { receivedAt: last.receivedAt, id: Number(last.id) } : null };
-    },
-    close() {},
-  };
-}
+/** A database read directly (not through Prisma): rows as arrays of column values, in SELECT order. */
+type ArrayReader = { all(query: Prisma.Sql): Promise<unknown[][]>; close(): void };
 
-function sqlitePages(file: string, filters: RecallFilters, bound: ExportBound, withContent: boolean): PageSource {
-  const reader = openSqliteReader(file);
+/**
+ * Pages read with `reader`, whose times `toIso` turns into ISO 8601. The stored time itself (text
+ * on both databases) is the next page's bound, so it is compared exactly as stored.
+ */
+function arrayPages(
+  reader: ArrayReader,
+  toIso: (stored: unknown) => string | null,
+  filters: RecallFilters,
+  bound: ExportBound,
+  withContent: boolean,
+): PageSource {
   return {
     async next(after) {
       const raw = await reader.all(pageSql(filters, bound, after, withContent));
       // Columns in COLUMNS order (then content and its key id when joined).
       const rows = raw.map(
         (r): PageRow => ({
-          receivedAt: storedTimeToIso(r[1]) ?? "",
-          eventTime: storedTimeToIso(r[2]),
+          receivedAt: toIso(r[1]) ?? "",
+          eventTime: toIso(r[2]),
           sdkAppId: r[3] as string,
           fromAccount: r[4] as string,
           toAccount: r[5] as string,
@@ -149,7 +150,6 @@ function sqlitePages(file: string, filters: RecallFilters, bound: ExportBound, w
         }),
       );
       const last = raw.at(-1);
-      // The stored text itself is the next page's bound: compared exactly as stored.
       return { rows, last: last ? { receivedAt: last[1] as string, id: Number(last[0]) } : null };
     },
     close: () => reader.close(),
@@ -243,8 +243,8 @@ export async function startRecallsExport(
   const withContent = content !== undefined;
   const pages =
     database.dialect === "sqlite"
-      ? sqlitePages(database.file, request.filters, bound, withContent)
-      : prismaPages(db, request.filters, bound, withContent);
+      ? arrayPages(openSqliteReader(database.file), storedTimeToIso, request.filters, bound, withContent)
+      : arrayPages(openPostgresReader(database.url), pgTimeToIso, request.filters, bound, withContent);
   // Set once the end is being recorded, so a disconnect racing a completion logs only one end.
   let ended = false;
 
