@@ -14,6 +14,11 @@ export type ExportCsvButtonProps = {
    * `limit`) are dropped: an export always covers every matching row.
    */
   search: string;
+  /**
+   * Offer "with message content" (`include=content`, a content_text column): for auditors and
+   * admins when captured content can be decrypted. The export API checks the role again.
+   */
+  offerContent?: boolean;
   className?: string;
 };
 
@@ -27,11 +32,11 @@ type State =
 const PAGING_PARAMS = ["cursor", "limit"];
 
 /** The export's query string for the page's filters (no leading `?`). */
-export function exportQuery(search: string, options: { bom?: boolean } = {}): string {
+export function exportQuery(search: string, options: { bom?: boolean; content?: boolean } = {}): string {
   const params = new URLSearchParams(search.startsWith("?") ? search.slice(1) : search);
-  for (const p of PAGING_PARAMS) params.delete(p);
-  params.delete("bom");
+  for (const p of [...PAGING_PARAMS, "bom", "include"]) params.delete(p);
   if (options.bom) params.set("bom", "1");
+  if (options.content) params.set("include", "content");
   return params.toString();
 }
 
@@ -68,16 +73,18 @@ function startDownload(query: string) {
  * "Export CSV" for the recall log: exports exactly the filters in `search`. It counts the
  * matching rows first, says how many will be exported, and asks before very large exports.
  */
-export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
+export function ExportCsvButton({ search, offerContent = false, className }: ExportCsvButtonProps) {
   const [current, setCurrent] = useState<{ query: string; state: State }>({ query: "", state: { step: "idle" } });
   const [bom, setBom] = useState(false);
+  const [content, setContent] = useState(false);
   const t = useTranslations("export");
   const format = useFormatter();
   const rows = (n: number) => t("rows", { count: n, n: format.number(n) });
   const statusId = useId();
   const bomId = useId();
+  const contentId = useId();
   const exportButton = useRef<HTMLButtonElement>(null);
-  const query = exportQuery(search, { bom });
+  const query = exportQuery(search, { bom, content: offerContent && content });
   const countQuery = exportQuery(search);
   // What the button said about other filters no longer applies once the filters change.
   const state: State = current.query === countQuery ? current.state : { step: "idle" };
@@ -128,6 +135,12 @@ export function ExportCsvButton({ search, className }: ExportCsvButtonProps) {
         <input id={bomId} type="checkbox" checked={bom} onChange={(e) => setBom(e.target.checked)} />
         {t("bom")}
       </label>
+      {offerContent ? (
+        <label htmlFor={contentId} className="flex items-center gap-1 text-xs text-slate-600 dark:text-slate-400">
+          <input id={contentId} type="checkbox" checked={content} onChange={(e) => setContent(e.target.checked)} />
+          {t("content")}
+        </label>
+      ) : null}
       <span
         id={statusId}
         role="status"

@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { pathWithQuery } from "@/lib/auth/next-path";
 import { requireStaffPage } from "@/lib/auth/page-guard";
 import { roleAtLeast } from "@/lib/auth/roles";
+import { config } from "@/lib/config";
 import { RecallsView } from "./recalls-view";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -13,5 +14,6 @@ export default async function RecallsPage({ searchParams }: { searchParams: Prom
   // Awaiting the search params renders the page per request, so its first HTML already carries the
   // URL's filters; the client view reads and writes them through nuqs under the API's names.
   const who = await requireStaffPage("viewer", pathWithQuery("/recalls", await searchParams));
-  return <RecallsView canExport={roleAtLeast(who.role, "auditor")} />;
+  const auditor = roleAtLeast(who.role, "auditor");
+  return <RecallsView canExport={auditor} offerContent={auditor && config.messages.keys.length > 0} />;
 }

@@ -10,8 +10,11 @@ import { TimeRangePicker } from "@/components/time-range-picker";
 import { queryString } from "@/lib/client/api";
 import { pageSizeParams, recallFilterParams } from "@/lib/client/search-params";
 
-/** `canExport`: the role may export (auditor and up); the export API checks again. */
-export function RecallsView({ canExport }: { canExport: boolean }) {
+/**
+ * `canExport`: the role may export (auditor and up); `offerContent`: it may also export captured
+ * message content, and there is a key to read it. The export API checks again.
+ */
+export function RecallsView({ canExport, offerContent }: { canExport: boolean; offerContent: boolean }) {
   const t = useTranslations("recalls");
   const [filters] = useQueryStates(recallFilterParams);
   const [{ limit }] = useQueryStates(pageSizeParams);
@@ -29,7 +32,7 @@ export function RecallsView({ canExport }: { canExport: boolean }) {
         filters={filters}
         limit={limit}
         caption={t("caption")}
-        actions={canExport ? <ExportCsvButton search={queryString(filters)} /> : null}
+        actions={canExport ? <ExportCsvButton search={queryString(filters)} offerContent={offerContent} /> : null}
         emptyText={filtered ? t("emptyFiltered") : t("empty")}
       />
     </div>

@@ -1,6 +1,7 @@
 // Captured content in a real browser: an auditor clicks "Show content" on a recalled message and
 // reads its text (rendered as text, not HTML); a viewer sees only that content exists.
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { startApp, type TestApp } from "../support/app";
 import { signInAs } from "../support/browser-auth";
@@ -95,4 +96,36 @@ test("a viewer sees on the user page that the content exists, and no Show conten
   await expect(item.getByTestId("content-hidden")).toContainText("Only auditors and admins can see it");
   await expect(page.getByRole("button", { name: "Show content" })).toHaveCount(0);
   await expect(page.getByText(TEXT)).toHaveCount(0);
+});
+
+test("an auditor exports the recall log with the message's text, and the export log says content was included", async ({ page }) => {
+  await signInAs(page, app, "auditor");
+  await page.goto(`${app.url}/recalls?from=browser-a`);
+  await page.getByLabel("with message content (logged)").check();
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  const download = await downloading;
+  const csv = await readFile((await download.path()) ?? "", "utf8");
+  const [header, row] = csv.trim().split("\r\n");
+  expect(header?.split(",").at(-1)).toBe("content_text");
+  expect(row).toContain(TEXT);
+  const logged = await (await app.db()).exportLog.findFirstOrThrow({
+    where: { filename: download.suggestedFilename(), status: "completed" },
+  });
+  expect(JSON.parse(logged.filters)).toMatchObject({ from: "browser-a", include: "content" });
+});
+
+test("a viewer is offered no export at all, and without the box an auditor's file has no content column", async ({ page }) => {
+  await signInAs(page, app, "viewer");
+  await page.goto(`${app.url}/recalls`);
+  await expect(page.getByRole("button", { name: "Export CSV" })).toHaveCount(0);
+  await expect(page.getByLabel("with message content (logged)")).toHaveCount(0);
+
+  await signInAs(page, app, "auditor");
+  await page.goto(`${app.url}/recalls?from=browser-a`);
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  const csv = await readFile((await (await downloading).path()) ?? "", "utf8");
+  expect(csv).not.toContain("content_text");
+  expect(csv).not.toContain(TEXT);
 });

@@ -5,6 +5,7 @@ import { visibleText } from "@/components/user-id";
 import { pathWithQuery } from "@/lib/auth/next-path";
 import { requireStaffPage } from "@/lib/auth/page-guard";
 import { roleAtLeast } from "@/lib/auth/roles";
+import { config } from "@/lib/config";
 import { REQUEST_PATH_HEADER, segmentAfter } from "@/lib/http/request-path";
 import { UserView } from "./user-view";
 
@@ -29,5 +30,5 @@ export default async function UserPage({
   const [userId, query] = await Promise.all([userIdOf(params), searchParams]);
   const who = await requireStaffPage("viewer", pathWithQuery(`/users/${encodeURIComponent(userId)}`, query));
   const auditor = roleAtLeast(who.role, "auditor");
-  return <UserView userId={userId} canExport={auditor} canReveal={auditor} />;
+  return <UserView userId={userId} canExport={auditor} canReveal={auditor} offerContent={auditor && config.messages.keys.length > 0} />;
 }

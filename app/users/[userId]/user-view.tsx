@@ -21,7 +21,18 @@ import { RecalledMessages } from "./recalled-messages";
 const DEFAULT_DAYS = 30;
 
 /** `canReveal`: auditors and admins may show captured content (the API checks again and logs it). */
-export function UserView({ userId, canExport, canReveal }: { userId: string; canExport: boolean; canReveal: boolean }) {
+export function UserView({
+  userId,
+  canExport,
+  canReveal,
+  offerContent,
+}: {
+  userId: string;
+  canExport: boolean;
+  canReveal: boolean;
+  /** The export may include captured message content (an auditor or admin, and a key to read it). */
+  offerContent: boolean;
+}) {
   const t = useTranslations("user");
   const ttr = useTranslations("timeToRecall");
   const format = useFormatter();
@@ -184,7 +195,7 @@ export function UserView({ userId, canExport, canReveal }: { userId: string; can
           filters={logFilters}
           caption={t("logCaption", { user: visibleText(userId) })}
           emptyText={t("logEmpty", { user: visibleText(userId), ranged: since || until ? "yes" : "no" })}
-          actions={canExport ? <ExportCsvButton search={queryString(logFilters)} /> : null}
+          actions={canExport ? <ExportCsvButton search={queryString(logFilters)} offerContent={offerContent} /> : null}
         />
       </section>
     </div>
