@@ -13,11 +13,15 @@ import { refusalMessage, signInRefusal } from "@/lib/auth/sign-in-limit";
 import { getDb } from "@/lib/db/client";
 import { clientAddress } from "@/lib/http/client-address";
 import { crossSiteReason, isHttps } from "@/lib/http/same-origin";
+import { BodyTooLargeError, readBodyText } from "@/lib/im/read-body";
 import { log } from "@/lib/log";
 
 export const WRONG_CREDENTIALS = "Wrong email or password.";
 
 const signInBody = z.object({ email: z.string().max(254), password: z.string().max(256) });
+
+/** An email and a password fit many times over; anyone can reach this endpoint, so nothing larger is read. */
+export const SIGN_IN_MAX_BYTES = 4 * 1024;
 
 /** The response with only better-auth's Set-Cookie headers carried over onto `body`. */
 function withCookies(from: Response, to: Response): Response {
@@ -42,9 +46,18 @@ type Db = Awaited<ReturnType<typeof getDb>>;
 type Auth = ReturnType<typeof authFor>;
 
 async function signIn(request: Request, db: Db, auth: Auth, address: string): Promise<Response> {
+  // Read with the limit (not request.json()): a body of any size would otherwise be held in memory.
+  let text: string;
+  try {
+    text = await readBodyText(request, SIGN_IN_MAX_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError)
+      return jsonError(413, { code: "invalid_parameter", message: `body: expected at most ${SIGN_IN_MAX_BYTES} bytes` });
+    return jsonError(400, { code: "invalid_parameter", message: "body: expected UTF-8 JSON" });
+  }
   let parsed: z.infer<typeof signInBody>;
   try {
-    parsed = signInBody.parse(await request.clone().json());
+    parsed = signInBody.parse(JSON.parse(text));
   } catch {
     return jsonError(400, { code: "invalid_parameter", message: 'Send JSON: {"email": ..., "password": ...}' });
   }
@@ -61,7 +74,8 @@ async function signIn(request: Request, db: Db, auth: Auth, address: string): Pr
     return withRetryAfter(jsonError(429, { code: "rate_limited", message: refusalMessage(refusal) }), refusal.retryAt);
   }
   const staff = await db.staff.findUnique({ where: { email }, select: { id: true, email: true } });
-  const res = await auth.handler(request);
+  // The body was read above: better-auth gets the same text in a request of its own.
+  const res = await auth.handler(new Request(request.url, { method: "POST", headers: jsonHeaders(request.headers), body: text }));
   if (res.ok) {
     await appendAccessLog(db, {
       action: "sign_in",
@@ -90,17 +104,22 @@ async function signIn(request: Request, db: Db, auth: Auth, address: string): Pr
 
 async function signOut(request: Request, db: Db, auth: Auth, address: string): Promise<Response> {
   const who = await sessionPrincipal(db, request.headers, request.url);
-  // Whatever body the client sent, sign-out has no options: better-auth gets an empty JSON one.
-  const headers = new Headers(request.headers);
-  headers.set("content-type", "application/json");
-  headers.delete("content-length");
-  const res = await auth.handler(new Request(request.url, { method: "POST", headers, body: "{}" }));
+  // Whatever body the client sent (it is never read), sign-out has no options: better-auth gets an empty JSON one.
+  const res = await auth.handler(new Request(request.url, { method: "POST", headers: jsonHeaders(request.headers), body: "{}" }));
   if (!res.ok) {
     log("error", "sign_out_error", { status: res.status, body: (await res.clone().text()).slice(0, 200) });
     return jsonError(500, { code: "internal_error", message: "Could not sign out; try again." });
   }
   if (who) await appendAccessLog(db, { action: "sign_out", actor: { id: who.userId, email: who.email, via: who.via }, address });
   return withCookies(res, jsonOk({ ok: true }));
+}
+
+/** The client's headers for a JSON body of our own (its length is the new body's). */
+function jsonHeaders(from: Headers): Headers {
+  const headers = new Headers(from);
+  headers.set("content-type", "application/json");
+  headers.delete("content-length");
+  return headers;
 }
 
 async function errorCode(res: Response): Promise<string | undefined> {

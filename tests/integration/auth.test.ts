@@ -1,5 +1,6 @@
 // Sign-in, sessions, the failed sign-in limit, cross-site refusal, API tokens and staff
 // management, over real HTTP against the production build.
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccessAction } from "@/lib/audit/access-log";
 import { startApp, type TestApp } from "../support/app";
@@ -25,6 +26,37 @@ async function signIn(email: string, password: string, headers: Record<string, s
     body: JSON.stringify({ email, password }),
   });
   return { status: res.status, body: (await res.json()) as Json, cookies: res.headers.getSetCookie(), headers: res.headers };
+}
+
+/**
+ * POSTs `body` to the sign-in endpoint on a connection of its own (the server closes it rather
+ * than read the rest), with a Content-Length or in 16 KiB chunks without one.
+ */
+function postOversized(body: string, declareLength: boolean): Promise<{ status: number; body: string; setCookie: string[] }> {
+  const { hostname, port } = new URL(app.url);
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = {
+      "content-type": "application/json",
+      origin: app.url,
+      "sec-fetch-site": "same-origin",
+    };
+    if (declareLength) headers["content-length"] = Buffer.byteLength(body);
+    let answered = false;
+    const req = httpRequest({ hostname, port, path: "/api/auth/sign-in/email", method: "POST", headers, agent: false }, (res) => {
+      answered = true;
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => {
+        text += d;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, setCookie: res.headers["set-cookie"] ?? [] }));
+      res.on("error", reject);
+    });
+    // Writing may fail once the server has answered and closed: the answer is what is checked.
+    req.on("error", (error) => (answered ? undefined : reject(error)));
+    for (let i = 0; i < body.length; i += 16_384) req.write(body.slice(i, i + 16_384));
+    req.end();
+  });
 }
 
 const cookieOf = (setCookies: string[]) => setCookies.map((c) => c.split(";")[0]).join("; ");
@@ -112,6 +144,17 @@ describe("signing in and out", () => {
       data: { expiresAt: new Date(Date.now() - 1000), updatedAt: new Date() },
     });
     expect((await api("/api/recalls", { headers: { cookie } })).status).toBe(401);
+  });
+
+  it("refuses a sign-in body over 4 KiB with 413, declared or streamed, and signs the next one in", async () => {
+    const huge = JSON.stringify({ email: viewer.email, password: viewer.password, pad: "x".repeat(1024 * 1024) });
+    const declared = await postOversized(huge, true);
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body).error.message).toBe("body: expected at most 4096 bytes");
+    expect(declared.setCookie).toEqual([]);
+    // No Content-Length (chunked): the server stops reading once the limit is passed.
+    expect((await postOversized(huge, false)).status).toBe(413);
+    expect((await signIn(viewer.email, viewer.password)).status).toBe(200);
   });
 
   it("redirects a signed-in visitor of /login to a same-origin next only", async () => {
