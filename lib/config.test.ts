@@ -41,7 +41,7 @@ describe("parseConfig", () => {
     expect(c.im).toEqual({ sdkAppIds: [], callbackToken: undefined, maxSkewSeconds: 60, allowedCidrs: [] });
     expect(c.trustProxy).toEqual({ kind: "none" });
     expect(c.publicUrl).toBeUndefined();
-    expect(c.stream).toEqual({ maxClients: 200, pollMs: 1000, listenUrl: undefined });
+    expect(c.stream).toEqual({ maxClients: 200, pollMs: 1000, heartbeatMs: 15_000, listenUrl: undefined });
     expect(c.database).toEqual({ dialect: "sqlite", url: "file:./data/recall-monitor.db", file: path.resolve("data/recall-monitor.db") });
     expect(c.port).toBe(3000);
     expect(c.logLevel).toBe("info");

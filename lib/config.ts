@@ -175,6 +175,11 @@ const envSchema = z.object({
   STREAM_MAX_CLIENTS: positiveInt(200, "streams"),
   /** How often an open live stream looks for new rows when nothing woke it (see lib/recalls/stream.ts). */
   STREAM_POLL_MS: positiveInt(1_000, "milliseconds"),
+  /**
+   * How often an open live stream sends a heartbeat and checks that its owner may still read it
+   * (signed out, session ended, token revoked, account disabled: the stream ends).
+   */
+  STREAM_HEARTBEAT_MS: positiveInt(15_000, "milliseconds"),
   /** Addresses/CIDRs that may scrape /api/metrics without a token (after TRUST_PROXY). */
   METRICS_ALLOWED_CIDRS: addressList,
   /** Recalls older than this many days are deleted in the background; unset keeps them forever. */
@@ -309,7 +314,12 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     /** Where users and IM reach the app; shown as the callback URL. Unset: the overview shows a guess. */
     publicUrl: e.PUBLIC_URL,
     /** listenUrl: PostgreSQL connection for LISTEN (lib/recalls/pg-listener.ts); unset means DATABASE_URL. */
-    stream: { maxClients: e.STREAM_MAX_CLIENTS, pollMs: e.STREAM_POLL_MS, listenUrl: e.DATABASE_LISTEN_URL },
+    stream: {
+      maxClients: e.STREAM_MAX_CLIENTS,
+      pollMs: e.STREAM_POLL_MS,
+      heartbeatMs: e.STREAM_HEARTBEAT_MS,
+      listenUrl: e.DATABASE_LISTEN_URL,
+    },
     /** Empty: /api/metrics needs an API token; otherwise these addresses may scrape without one. */
     metrics: { allowedCidrs: e.METRICS_ALLOWED_CIDRS },
     /** Undefined: keep recalls forever (lib/recalls/retention.ts). */

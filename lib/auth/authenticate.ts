@@ -6,7 +6,8 @@ import { sessionPrincipal } from "@/lib/auth/session";
 import type { Db } from "@/lib/db/client";
 import { clientAddress } from "@/lib/http/client-address";
 
-export async function authenticate(db: Db, request: Request): Promise<Principal | null> {
+/** `touch: false`: a session's check does not count as activity (see sessionPrincipal). */
+export async function authenticate(db: Db, request: Request, options: { touch?: boolean } = {}): Promise<Principal | null> {
   const authorization = request.headers.get("authorization");
   if (authorization !== null) {
     // A malformed or unknown token is a 401 even with a valid cookie beside it: a script should
@@ -14,5 +15,5 @@ export async function authenticate(db: Db, request: Request): Promise<Principal 
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     return match?.[1] ? tokenPrincipal(db, match[1], clientAddress(request)) : null;
   }
-  return sessionPrincipal(db, request.headers, request.url);
+  return sessionPrincipal(db, request.headers, request.url, options);
 }

@@ -19,7 +19,12 @@ export function isIdleExpired(lastSeen: Date, now: Date, idleMinutes = config.au
   return now.getTime() - lastSeen.getTime() > idleMinutes * 60_000;
 }
 
-export async function sessionPrincipal(db: Db, headers: Headers, url: string): Promise<Principal | null> {
+/**
+ * The signed-in staff member behind the session cookie in `headers`, or null. `touch: false`
+ * checks without counting as activity (a live stream re-checking itself must not keep an
+ * unattended dashboard's session from idling out).
+ */
+export async function sessionPrincipal(db: Db, headers: Headers, url: string, { touch = true } = {}): Promise<Principal | null> {
   if (!headers.get("cookie")) return null;
   const auth = authFor(db, isHttps(headers, url));
   const found = await auth.api.getSession({ headers, query: { disableRefresh: true } });
@@ -31,7 +36,7 @@ export async function sessionPrincipal(db: Db, headers: Headers, url: string): P
     await db.staffSession.deleteMany({ where: { id: session.id } });
     return null;
   }
-  if (now.getTime() - lastSeen.getTime() > TOUCH_MS) {
+  if (touch && now.getTime() - lastSeen.getTime() > TOUCH_MS) {
     await db.staffSession.updateMany({ where: { id: session.id }, data: { updatedAt: now } });
   }
   return { userId: user.id, email: user.email, name: user.name, role: asRole(user.role), via: "session", sessionId: session.id };

@@ -221,6 +221,12 @@ export type RecallStreamOptions = {
   signal: AbortSignal;
   pollMs?: number;
   heartbeatMs?: number;
+  /**
+   * Whether the owner may still read the stream, asked at every heartbeat: a stream outlives the
+   * request that authorised it, so signing out or a revoked token must end it too. An error
+   * (the database briefly away) keeps the stream; the next heartbeat asks again.
+   */
+  stillAllowed?: () => Promise<boolean>;
 };
 
 const sourceFor = (db: Db, filters: RecallFilters): StreamSource =>
@@ -424,7 +430,13 @@ export async function openRecallStream(db: Db, query: RecallFilters, options: Re
           if ((controller.desiredSize ?? 0) < -MAX_BUFFERED_BYTES) stop("client_not_reading");
           return true;
         };
-        const heartbeat = setInterval(() => enqueue(encoder.encode(": heartbeat\n\n")), options.heartbeatMs ?? HEARTBEAT_MS);
+        const heartbeat = setInterval(() => {
+          if (!enqueue(encoder.encode(": heartbeat\n\n"))) return;
+          options.stillAllowed?.().then(
+            (allowed) => allowed || stop("access_revoked"),
+            () => {},
+          );
+        }, options.heartbeatMs ?? HEARTBEAT_MS);
         let forget = () => {};
         let unsubscribe = () => {};
         const onAbort = () => stop("client_gone");

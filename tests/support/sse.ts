@@ -10,6 +10,8 @@ export type SseConnection = {
   text(): string;
   /** Waits until at least `n` events have arrived, or `timeoutMs` passed; returns the events. */
   waitFor(n: number, timeoutMs?: number): Promise<SseEvent[]>;
+  /** Settles when the server ends the response (or the connection breaks). */
+  ended: Promise<void>;
   close(): void;
 };
 
@@ -20,9 +22,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   let raw = "";
   let buffer = "";
   const waiters = new Set<() => void>();
+  let ended: Promise<void> = Promise.resolve();
   if (res.ok && res.body) {
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
+    ended = (async () => {
       try {
         for (;;) {
           const { value, done } = await reader.read();
@@ -57,6 +60,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     status: res.status,
     headers: res.headers,
     events,
+    ended,
     text: () => raw,
     async waitFor(n, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

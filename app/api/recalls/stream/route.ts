@@ -1,7 +1,8 @@
 import { apiRoute } from "@/lib/api/handler";
 import { parseQuery } from "@/lib/api/search-params";
+import { authenticate } from "@/lib/auth/authenticate";
 import { config } from "@/lib/config";
-import { getReadDb } from "@/lib/db/client";
+import { getDb, getReadDb } from "@/lib/db/client";
 import { recallStreamQuerySchema } from "@/lib/recalls/filters";
 import { openRecallStream, resumeAfter, sseResponse } from "@/lib/recalls/stream";
 import { streamOwner } from "@/lib/recalls/stream-limits";
@@ -17,6 +18,9 @@ export const GET = apiRoute({ role: "viewer" }, async (request, _params, princip
     owner: streamOwner(principal),
     maxClients: config.stream.maxClients,
     pollMs: config.stream.pollMs,
+    heartbeatMs: config.stream.heartbeatMs,
+    // The same credentials, checked again (without counting as activity) at every heartbeat.
+    stillAllowed: async () => (await authenticate(await getDb(), request, { touch: false })) !== null,
   };
   return sseResponse(await openRecallStream(await getReadDb(), query, options));
 });
