@@ -5,10 +5,13 @@
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import { type BenchServer, median, startBenchServer } from "@/bench/support";
+import { RECALL_COMMAND } from "@/lib/im/recall-body";
 import { parseFlags, UsageError } from "@/scripts/cli";
 
 export const usage = `
-messages: C2C.CallbackAfterSendMsg ingest vs. parse-only baseline, capture off and on
+messages: C2C.CallbackAfterSendMsg ingest vs. parse-only baseline, capture off and on; then recalls
+  of 3,000 of those messages on one connection: the p50 capture on minus off is what joining a
+  recall to its content costs (target <= 1 ms), and the messages table's size per million rows
   --amount <n>          requests measured per route and mode (default 20000)
   --connections <n>     concurrent connections (default 20)
   --rounds <n>          alternate baseline and callback n times; medians are reported (default 1)
@@ -19,9 +22,20 @@ const APP_ID = "1400000001";
 const COMMAND = "C2C.CallbackAfterSendMsg";
 const OK_BODY = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
 const USERS = 2_000;
+/** Recalls sent per mode, one at a time, of the last round's messages. */
+const RECALLS_MEASURED = 3_000;
 const TEXTS = ["你好，今天下午三点开会吗？", "On my way, 5 minutes 🙂", "好的👌", "Can you send me the report?", "哈哈哈哈 😂😂"];
 
-type Measured = { reqPerSec: number; p50: number; p99: number; errors: number; acknowledged: number; stored: number };
+type Measured = {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  acknowledged: number;
+  stored: number;
+  /** The sent messages' keys (send loads), in order: the recall phase recalls these. */
+  keys: string[];
+};
 
 function positiveInt(flags: Map<string, string>, name: string, fallback: number): number {
   const raw = flags.get(name);
@@ -31,16 +45,18 @@ function positiveInt(flags: Map<string, string>, name: string, fallback: number)
   return n;
 }
 
-function sendBody(i: number, run: string): string {
-  const seconds = Math.floor(Date.now() / 1000);
+const fromOf = (i: number) => `user_${(i * 7) % USERS}`;
+const toOf = (i: number) => `user_${(i * 13 + 1) % USERS}`;
+
+function sendBody(i: number, msgKey: string, seconds: number): string {
   return JSON.stringify({
     CallbackCommand: COMMAND,
-    From_Account: `user_${(i * 7) % USERS}`,
-    To_Account: `user_${(i * 13 + 1) % USERS}`,
+    From_Account: fromOf(i),
+    To_Account: toOf(i),
     MsgSeq: i,
     MsgRandom: 1000 + (i % 9000),
     MsgTime: seconds,
-    MsgKey: `${i}_${run}_${seconds}`,
+    MsgKey: msgKey,
     OnlineOnlyFlag: 0,
     SendMsgResult: 0,
     ErrorInfo: "send msg succeed",
@@ -49,8 +65,17 @@ function sendBody(i: number, run: string): string {
   });
 }
 
-async function settledCount(server: BenchServer): Promise<number> {
-  const count = async () => (await server.db()).message.count();
+/** The recall of message i (sent with `msgKey`), as a client's recall reaches IM's callback. */
+function recallBody(i: number, msgKey: string): string {
+  return JSON.stringify({ CallbackCommand: RECALL_COMMAND, From_Account: fromOf(i), To_Account: toOf(i), MsgKey: msgKey, UnreadMsgNum: 0 });
+}
+
+/** Rows in `table` once callbacks have stopped arriving (the count holds still for 500 ms). */
+async function settledCount(server: BenchServer, table: "message" | "recall" = "message"): Promise<number> {
+  const count = async () => {
+    const db = await server.db();
+    return table === "message" ? db.message.count() : db.recall.count();
+  };
   let last = await count();
   for (;;) {
     await new Promise((r) => setTimeout(r, 500));
@@ -60,11 +85,18 @@ async function settledCount(server: BenchServer): Promise<number> {
   }
 }
 
-async function load(server: BenchServer, route: string, amount: number, connections: number): Promise<Measured> {
+/**
+ * `amount` send callbacks to `route`; or, given `recall` (keys of messages sent before), a recall
+ * of each of those messages in turn, as C2C.CallbackAfterMsgWithDraw.
+ */
+async function load(server: BenchServer, route: string, amount: number, connections: number, recall?: string[]): Promise<Measured> {
   const run = randomBytes(3).toString("hex");
+  const table = recall ? "recall" : "message";
+  const command = recall ? RECALL_COMMAND : COMMAND;
+  const keys: string[] = [];
   let n = 0;
   let acknowledged = 0;
-  const before = await settledCount(server);
+  const before = await settledCount(server, table);
   const started = performance.now();
   const result = await autocannon({
     url: server.url,
@@ -76,10 +108,18 @@ async function load(server: BenchServer, route: string, amount: number, connecti
         method: "POST",
         setupRequest: (request) => {
           const i = n++;
+          let body: string;
+          if (recall) body = recallBody(i, recall[i % recall.length] ?? "");
+          else {
+            const seconds = Math.floor(Date.now() / 1000);
+            const msgKey = `${i}_${run}_${seconds}`;
+            keys.push(msgKey);
+            body = sendBody(i, msgKey, seconds);
+          }
           return {
             ...request,
-            path: `${route}?SdkAppid=${APP_ID}&CallbackCommand=${COMMAND}&contenttype=json&ClientIP=203.0.113.${i % 250}&OptPlatform=Android`,
-            body: sendBody(i, run),
+            path: `${route}?SdkAppid=${APP_ID}&CallbackCommand=${command}&contenttype=json&ClientIP=203.0.113.${i % 250}&OptPlatform=Android`,
+            body,
           };
         },
         onResponse: (status, body) => {
@@ -95,7 +135,8 @@ async function load(server: BenchServer, route: string, amount: number, connecti
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     acknowledged,
-    stored: (await settledCount(server)) - before,
+    stored: (await settledCount(server, table)) - before,
+    keys,
   };
 }
 
@@ -121,6 +162,7 @@ export default async function run(args: string[]): Promise<void> {
   if (dialect !== "sqlite" && dialect !== "postgresql")
     throw new UsageError(`--database must be sqlite or postgresql, got ${JSON.stringify(dialect)}`);
 
+  const recallP50 = { off: 0, on: 0 };
   for (const capture of [false, true]) {
     const env: Record<string, string> = {
       ENABLE_BENCH_ROUTES: "1",
@@ -158,8 +200,23 @@ export default async function run(args: string[]): Promise<void> {
         `  messages table: ${(bytes / 1e6).toFixed(1)} MB for ${total} rows = ${(((bytes / Math.max(total, 1)) * 1e6) / 1e9).toFixed(2)} GB per million messages`,
       );
       console.log(`  target ${ratio >= 0.85 && errors === 0 && stored === acknowledged ? "MET" : "NOT met"}`);
+
+      // Recalls of the messages just sent, one connection (so p50 is a recall's own latency, not
+      // time queued behind 19 others): with capture on each is joined to its content (kept past
+      // the retention window); the difference to capture off is what that costs a recall's ingest.
+      const sent = (callbacks.at(-1)?.keys ?? []).slice(0, RECALLS_MEASURED);
+      const recalls = await load(server, "/api/im/callback", sent.length, 1, sent);
+      recallP50[capture ? "on" : "off"] = recalls.p50;
+      console.log(
+        `  recalls of those messages: ${recalls.reqPerSec.toFixed(0)} req/s, p50 ${recalls.p50} ms, p99 ${recalls.p99} ms; ` +
+          `errors ${recalls.errors}; stored ${recalls.stored} ${recalls.stored === recalls.acknowledged ? "==" : "!="} acknowledged ${recalls.acknowledged}`,
+      );
     } finally {
       await server.stop();
     }
   }
+  const added = recallP50.on - recallP50.off;
+  console.log(
+    `recall ingest p50: capture off ${recallP50.off} ms, on ${recallP50.on} ms; the content join adds ${added} ms (target <= 1): ${added <= 1 ? "MET" : "NOT met"}`,
+  );
 }
