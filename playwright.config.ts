@@ -7,8 +7,10 @@ export default defineConfig({
   testDir: "tests/browser",
   timeout: 60_000,
   expect: { timeout: 10_000 },
+  // Files run two at a time (each starts its own app); a file's tests run in order unless it says
+  // otherwise (a11y.spec.ts). One worker took 15 minutes.
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   reporter: [["list"]],

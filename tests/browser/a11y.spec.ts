@@ -11,6 +11,10 @@ import { signInAs } from "../support/browser-auth";
 import { sendRecall, waitUntilLive } from "../support/dashboard";
 import { dashboardPages, hydrated, type Seeded, seedPages, startPagesApp } from "../support/pages";
 
+// The longest file of the suite (a hundred pages analysed): its tests are spread over both
+// workers, each worker with an app and seeded pages of its own.
+test.describe.configure({ mode: "parallel" });
+
 let app: TestApp;
 let seeded: Seeded;
 test.beforeAll(async () => {
