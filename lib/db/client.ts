@@ -28,7 +28,11 @@ const SQLITE_BUSY_TIMEOUT_MS = 250;
  */
 const POSTGRES_POOLS = {
   receiver: { statementTimeoutMs: 1_500, lockTimeoutMs: 1_500, connectionTimeoutMs: 1_500, max: 10 },
-  dashboard: { statementTimeoutMs: 5_000, lockTimeoutMs: 1_500, connectionTimeoutMs: 3_000, max: 10 },
+  // Two: ten heavy dashboard queries at once took every core of a 2-core PostgreSQL host from the
+  // receiver's commits (callbacks p99 2.3 s, max 3.1 s, past IM's 2 s, with 10 dashboard clients
+  // at 1M recalls); with two, p99 0.65 s and max 0.74 s at the same dashboard throughput
+  // (bench/ingest-load.bench.ts, docs/benchmarks.md). Queued reads wait up to connectionTimeoutMs.
+  dashboard: { statementTimeoutMs: 5_000, lockTimeoutMs: 1_500, connectionTimeoutMs: 3_000, max: 2 },
   // CSV exports read their pages here (lib/export/postgres-pages.ts), one query at a time each, so
   // that several long exports cannot hold the dashboard's connections.
   export: { statementTimeoutMs: 5_000, lockTimeoutMs: 1_500, connectionTimeoutMs: 3_000, max: 4 },
