@@ -27,20 +27,11 @@ export function pgTimeToIso(value: unknown): string | null {
 // A timestamp without time zone ignores the offset of its input, so the UTC text is what is stored.
 const toParam = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
 
-export type PostgresReader = {
-  /** Rows of `query` as arrays of column values, in SELECT order. */
-  all(query: Prisma.Sql): Promise<unknown[][]>;
-  close(): void;
-};
-
-export function openPostgresReader(url: string): PostgresReader {
+/** Reads rows of a query as arrays of column values, in SELECT order, on the export's pool (shared by the process's exports). */
+export function postgresRows(url: string): (query: Prisma.Sql) => Promise<unknown[][]> {
   const pool = postgresExportPoolFor(url);
-  return {
-    async all(query) {
-      const result = await pool.query({ text: query.text, values: query.values.map(toParam), rowMode: "array", types });
-      return result.rows as unknown[][];
-    },
-    // The pool is shared by every export of this process and outlives one.
-    close() {},
+  return async (query) => {
+    const result = await pool.query({ text: query.text, values: query.values.map(toParam), rowMode: "array", types });
+    return result.rows as unknown[][];
   };
 }

@@ -21,9 +21,9 @@ import { type Db, Prisma } from "@/lib/db/client";
 import { databaseOf } from "@/lib/db/dialect";
 import { CSV_CONTENT_HEADER, CSV_HEADER, type CsvRecall, csvRows, csvRowsWithContent, UTF8_BOM } from "@/lib/export/csv";
 import { appendExportLog, type NewExportLogEntry } from "@/lib/export/export-log";
-import { openPostgresReader, pgTimeToIso } from "@/lib/export/postgres-pages";
+import { pgTimeToIso, postgresRows } from "@/lib/export/postgres-pages";
 import { recallFilterSql } from "@/lib/export/recall-filter-sql";
-import { openSqliteReader, storedTimeToIso } from "@/lib/export/sqlite-pages";
+import { sqliteRows, storedTimeToIso } from "@/lib/export/sqlite-pages";
 import { errorId, log } from "@/lib/log";
 import type { CapturedContent } from "@/lib/messages/capture";
 import { decryptContent } from "@/lib/messages/content-crypto";
@@ -115,17 +115,17 @@ function pageSql(filters: RecallFilters, bound: ExportBound, after: Cursor | nul
 const visibleIn = (bound: ExportBound) =>
   bound.snapshot === null ? Prisma.empty : Prisma.sql`AND pg_visible_in_snapshot(commit_seq, ${bound.snapshot}::pg_snapshot)`;
 
-type PageSource = { next(after: Cursor | null): Promise<{ rows: PageRow[]; last: Cursor | null }>; close(): void };
+type PageSource = { next(after: Cursor | null): Promise<{ rows: PageRow[]; last: Cursor | null }> };
 
 /** A database read directly (not through Prisma): rows as arrays of column values, in SELECT order. */
-type ArrayReader = { all(query: Prisma.Sql): Promise<unknown[][]>; close(): void };
+type ReadRows = (query: Prisma.Sql) => Promise<unknown[][]>;
 
 /**
- * Pages read with `reader`, whose times `toIso` turns into ISO 8601. The stored time itself (text
+ * Pages read with `readRows`, whose times `toIso` turns into ISO 8601. The stored time itself (text
  * on both databases) is the next page's bound, so it is compared exactly as stored.
  */
 function arrayPages(
-  reader: ArrayReader,
+  readRows: ReadRows,
   toIso: (stored: unknown) => string | null,
   filters: RecallFilters,
   bound: ExportBound,
@@ -133,7 +133,7 @@ function arrayPages(
 ): PageSource {
   return {
     async next(after) {
-      const raw = await reader.all(pageSql(filters, bound, after, withContent));
+      const raw = await readRows(pageSql(filters, bound, after, withContent));
       // Columns in COLUMNS order (then content and its key id when joined).
       const rows = raw.map(
         (r): PageRow => ({
@@ -152,7 +152,6 @@ function arrayPages(
       const last = raw.at(-1);
       return { rows, last: last ? { receivedAt: last[1] as string, id: Number(last[0]) } : null };
     },
-    close: () => reader.close(),
   };
 }
 
@@ -243,13 +242,12 @@ export async function startRecallsExport(
   const withContent = content !== undefined;
   const pages =
     database.dialect === "sqlite"
-      ? arrayPages(openSqliteReader(database.file), storedTimeToIso, request.filters, bound, withContent)
-      : arrayPages(openPostgresReader(database.url), pgTimeToIso, request.filters, bound, withContent);
+      ? arrayPages(sqliteRows(database.file), storedTimeToIso, request.filters, bound, withContent)
+      : arrayPages(postgresRows(database.url), pgTimeToIso, request.filters, bound, withContent);
   // Set once the end is being recorded, so a disconnect racing a completion logs only one end.
   let ended = false;
 
   const end = async (status: "completed" | "aborted", detail: string | null) => {
-    pages.close();
     const entry = { ...base, status, finishedAt: new Date(), rowCount: rows, byteCount: BigInt(bytes), sha256: hash.digest("hex"), detail };
     await appendExportLog(db, entry);
     countExport(status === "completed" ? "finished" : "aborted");

@@ -21,19 +21,8 @@ export function storedTimeToIso(value: unknown): string | null {
 
 const toParam = (v: unknown) => (v instanceof Date ? toStoredTime(v) : typeof v === "boolean" ? Number(v) : v);
 
-export type SqliteReader = {
-  /** Rows of `query` as arrays of column values, in SELECT order (integers as bigint). */
-  all(query: Prisma.Sql): Promise<unknown[][]>;
-  close(): void;
-};
-
-export function openSqliteReader(file: string): SqliteReader {
+/** Reads rows of a query as arrays of column values, in SELECT order (integers as bigint), on the shared read threads. */
+export function sqliteRows(file: string): (query: Prisma.Sql) => Promise<unknown[][]> {
   const pool = sqliteReadPoolFor(file);
-  return {
-    async all(query) {
-      return (await pool.run(query.sql, query.values.map(toParam))).values;
-    },
-    // The threads are shared with the dashboard and outlive one export.
-    close() {},
-  };
+  return async (query) => (await pool.run(query.sql, query.values.map(toParam))).values;
 }
