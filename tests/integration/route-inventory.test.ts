@@ -16,6 +16,7 @@ const PUBLIC = new Set([
   "GET /api/auth/[...all]", // sign-in and sign-out only, see lib/auth/auth-endpoint.ts
   "POST /api/auth/[...all]",
   "POST /api/bench/parse-only", // 404 unless ENABLE_BENCH_ROUTES=1; never touches the database
+  "POST /api/bench/no-op", // 404 unless ENABLE_BENCH_ROUTES=1; reads nothing
   "GET /login",
 ]);
 
@@ -138,4 +139,11 @@ it("serves the public entries without a session", async () => {
   expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
   expect((await fetch(`${app.url}/api/health/live`)).status).toBe(200);
   expect((await fetch(`${app.url}/login`)).status).toBe(200);
+});
+
+it("keeps the benchmark routes closed unless ENABLE_BENCH_ROUTES=1", async () => {
+  for (const route of ["/api/bench/parse-only", "/api/bench/no-op"]) {
+    const res = await fetch(`${app.url}${route}`, { method: "POST", body: "{}" });
+    expect(res.status, route).toBe(404);
+  }
 });
