@@ -1,6 +1,6 @@
 // The commit queue against writers that behave like a real database would on a bad day: a
 // poisoned row, a stalled commit. The writers here are the edge (the database); the queue is real.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CommitQueue, MAX_COMMANDS_PER_APP, OTHER_COMMANDS, type WriteBatch } from "@/lib/recalls/commit-queue";
 import type { NewRecall } from "@/lib/recalls/new-recall";
 import { recallIdentity } from "@/lib/recalls/new-recall";
@@ -126,14 +126,30 @@ describe("a stalled commit", () => {
 });
 
 describe("callback counters", () => {
+  it("are written about a second after counting, not with every batch", async () => {
+    const db = memoryWriter();
+    const queue = new CommitQueue(db.write);
+    const at = new Date();
+    queue.tally("1400000001", "C2C.CallbackAfterMsgWithDraw", at);
+    // A batch written at once carries no counters: on PostgreSQL that keeps it one statement.
+    await queue.submit(recall("a", "b"));
+    expect(db.tallies).toEqual([]);
+    queue.tally("1400000001", "C2C.CallbackAfterMsgWithDraw", at);
+    await vi.waitFor(() => expect(db.tallies.map((t) => t.count)).toEqual([2]), { timeout: 5_000 });
+    // The next batch carries none again until another second has passed.
+    queue.tally("1400000001", "C2C.CallbackAfterMsgWithDraw", at);
+    await queue.submit(recall("c", "d"));
+    expect(db.tallies.map((t) => t.count)).toEqual([2]);
+  });
+
   it("count names beyond the per-app limit under one bucket", async () => {
     const db = memoryWriter();
     const queue = new CommitQueue(db.write);
     const at = new Date();
     for (let i = 0; i < MAX_COMMANDS_PER_APP + 30; i++) queue.tally("1400000001", `Invented.Command${i}`, at);
     queue.tally("1400000002", "State.StateChange", at);
-    // A recall forces a write; the tallies ride along with it.
-    await queue.submit(recall("a", "b"));
+    // Written about a second later, on their own.
+    await vi.waitFor(() => expect(db.tallies.length).toBeGreaterThan(0), { timeout: 5_000 });
     const commands = new Set(db.tallies.filter((t) => t.sdkAppId === "1400000001").map((t) => t.command));
     expect(commands.size).toBe(MAX_COMMANDS_PER_APP + 1);
     expect(commands.has(OTHER_COMMANDS)).toBe(true);

@@ -62,6 +62,8 @@ export class CommitQueue {
   private writing = false;
   private scheduled = false;
   private tallyTimer: ReturnType<typeof setTimeout> | undefined;
+  // Set when the counters have waited TALLY_FLUSH_MS: only then does a batch carry them.
+  private talliesDue = false;
   private stats = { since: Date.now(), batches: 0, recalls: 0, maxBatch: 0, writeMs: 0 };
   private readonly maxWaiting: number;
   private readonly writeDeadlineMs: number;
@@ -110,12 +112,17 @@ export class CommitQueue {
     return this.waiting;
   }
 
-  /** Counts a callback answered OK; persisted with the next batch, within about a second. */
+  /**
+   * Counts a callback answered OK; persisted about a second later, with the batch then being
+   * written or on its own. Every recall is counted too: if each batch carried its counters, each
+   * PostgreSQL batch would be a four-round-trip transaction instead of one statement.
+   */
   tally(sdkAppId: string, command: string, at: Date): void {
     this.addTally({ sdkAppId, command, count: 1, lastReceivedAt: at });
     if (!this.tallyTimer) {
       this.tallyTimer = setTimeout(() => {
         this.tallyTimer = undefined;
+        this.talliesDue = true;
         this.schedule();
       }, TALLY_FLUSH_MS);
       this.tallyTimer.unref?.();
@@ -140,10 +147,19 @@ export class CommitQueue {
   }
 
   private takeTallies(): CallbackTally[] {
+    if (!this.talliesDue) return [];
+    this.talliesDue = false;
     const tallies = [...this.tallies.values()];
     this.tallies.clear();
     this.tallyApps.clear();
     return tallies;
+  }
+
+  /** Counters whose write failed go with the next batch. */
+  private restoreTallies(tallies: CallbackTally[]) {
+    if (tallies.length === 0) return;
+    for (const t of tallies) this.addTally(t);
+    this.talliesDue = true;
   }
 
   private recordBatch(size: number, ms: number) {
@@ -205,7 +221,7 @@ export class CommitQueue {
   private async drain() {
     this.writing = true;
     try {
-      while (this.pending.size > 0 || this.tallies.size > 0) {
+      while (this.pending.size > 0 || (this.talliesDue && this.tallies.size > 0)) {
         // Taken from the front of the map without copying it, so a long backlog drains in O(n).
         const batch: Entry[] = [];
         for (const [key, entry] of this.pending) {
@@ -225,7 +241,7 @@ export class CommitQueue {
           if (isUnavailable(error)) {
             for (const entry of batch) fail(entry, error);
             // Counts were acknowledged to no one and can wait for the next write.
-            for (const t of tallies) this.addTally(t);
+            this.restoreTallies(tallies);
             if (batch.length === 0) break;
           } else {
             await this.isolate(batch, tallies, error);
@@ -250,7 +266,7 @@ export class CommitQueue {
       try {
         await this.writeWithDeadline([], tallies);
       } catch (error) {
-        if (isUnavailable(error)) for (const t of tallies) this.addTally(t);
+        if (isUnavailable(error)) this.restoreTallies(tallies);
         // Counters that cannot be written on their own would fail every later batch: drop them.
         else
           log("error", "callback_counts_dropped", {
