@@ -128,8 +128,10 @@ export default async function runLiveBench(args: string[]): Promise<BenchResult>
   const [watched, receiver = watched] = apps;
   if (!watched) throw new Error("no app started");
   const abort = new AbortController();
-  const browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, headless: true });
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
   try {
+    // Inside the try: a browser that cannot start must still stop the servers (they kept the run alive).
+    browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, headless: true });
     const page = await browser.newPage();
     await signInAs(page, watched, "viewer");
     // Notes when each row enters the DOM (React commits it there; the next frame paints it).
@@ -206,7 +208,7 @@ export default async function runLiveBench(args: string[]): Promise<BenchResult>
     };
   } finally {
     abort.abort();
-    await browser.close();
+    await browser?.close();
     await Promise.all(apps.map((app) => app.stop()));
     await database.drop();
   }
