@@ -72,7 +72,8 @@ async function callbacks(url: string, connections: number, how: { amount: number
       },
     ],
   });
-  const seconds = (lastResponse - started) / 1000;
+  // No response at all (every request failed to connect): the whole time.
+  const seconds = ((lastResponse > started ? lastResponse : performance.now()) - started) / 1000;
   return {
     rate: (result["2xx"] + result.non2xx) / seconds,
     p99: result.latency.p99,

@@ -132,7 +132,8 @@ async function load(server: BenchServer, route: string, amount: number, connecti
       },
     ],
   });
-  const seconds = (lastResponse - started) / 1000;
+  // No response at all (every request failed to connect): the whole time.
+  const seconds = ((lastResponse > started ? lastResponse : performance.now()) - started) / 1000;
   return {
     reqPerSec: (result["2xx"] + result.non2xx) / seconds,
     p50: result.latency.p50,
