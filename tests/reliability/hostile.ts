@@ -244,6 +244,7 @@ export const ROUTES: Route[] = [
   route("GET", "/api/auth/[...all]"),
   route("POST", "/api/auth/[...all]"),
   route("POST", "/api/bench/parse-only"),
+  route("POST", "/api/bench/no-op"),
   route("GET", "/api/exports"),
   route("GET", "/api/health/live"),
   route("GET", "/api/health"),
