@@ -363,7 +363,8 @@ describe("export of a large recall log while callbacks keep arriving", () => {
     // than the socket buffers between server and client hold, so a paused reader really pauses
     // the export. Row i: MsgKey bulk_<i>, received a day ago + i * 100 ms.
     const start = new Date(Date.now() - 86_400_000);
-    const columns = "sdk_app_id, from_account, to_account, msg_key, unread_msg_num, event_time, received_at, opt_platform_raw, opt_platform, client_ip";
+    const columns =
+      "sdk_app_id, from_account, to_account, msg_key, unread_msg_num, event_time, received_at, opt_platform_raw, opt_platform, client_ip";
     if (app.database.dialect === "sqlite") {
       const db = await app.db();
       // Prisma stores SQLite DateTimes as ISO text with a +00:00 offset.
