@@ -13,8 +13,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
+import { setFlagsFromString } from "node:v8";
 import next from "next";
 import { parseFlags, runScript, UsageError } from "./cli";
+
+// V8 lets the old generation grow to up to 4x what survived the last full collection before it
+// collects again; with the app's ~110 MB live heap, a 1M-row CSV export on PostgreSQL (whose
+// pages arrive over several socket reads, so part of each survives a scavenge) left the server's
+// RSS 285 MB above its start before one ran. At 1.5x the growth was ~35-70 MB at the same speed:
+// full collections here are incremental and take ~10 ms (bench/export.bench.ts,
+// docs/benchmarks.md). Process-wide (worker threads too); V8 reads it at each collection.
+setFlagsFromString("--heap-growing-percent=50");
 
 const USAGE = `
 Usage: tsx scripts/serve.ts [--port <port>] [--hostname <address>] [--mode production|development]
