@@ -13,8 +13,10 @@ import { appDb } from "../support/recalls";
 
 // Users with a recall in one hour: a ranged users list groups and sorts all of them. Fewer on
 // PostgreSQL, where the same query is slower but never blocks the event loop: there the test
-// shows that the receiver does not queue behind the dashboard's queries.
-const USERS = testDialect() === "sqlite" ? 400_000 : 100_000;
+// shows that the receiver does not queue behind the dashboard's queries. Enough that each query
+// outlasts a callback's commit on a busy 2-core machine (100,000 did not, once, in a full run
+// beside a benchmark).
+const USERS = testDialect() === "sqlite" ? 400_000 : 200_000;
 const HOUR = "2026-06-01T10:00:00.000Z";
 let app: TestApp;
 
@@ -53,6 +55,28 @@ afterAll(async () => {
   await app?.stop();
 });
 
+/**
+ * Resolves once the dashboard's queries are running: on PostgreSQL, once both dashboard
+ * connections are executing a statement; on SQLite, where they run on worker threads out of
+ * sight, after a pause long enough for the requests to reach them.
+ */
+async function dashboardQueriesRunning(): Promise<void> {
+  if (app.database.dialect !== "postgresql") return new Promise((r) => setTimeout(r, 150));
+  const client = new pg.Client({ connectionString: app.database.url });
+  await client.connect();
+  try {
+    for (const started = Date.now(); Date.now() - started < 10_000; await new Promise((r) => setTimeout(r, 10))) {
+      const { rows } = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'recall-monitor-dashboard' AND state = 'active'",
+      );
+      if ((rows[0]?.n ?? 0) >= 2) return;
+    }
+    throw new Error("the dashboard's queries did not start within 10 s");
+  } finally {
+    await client.end();
+  }
+}
+
 const heavy = (sort: string) => `/api/users?since=2026-06-01T00:00:00Z&until=2026-06-02T00:00:00Z&sort=${sort}&limit=50`;
 
 describe("a callback during heavy dashboard reads", () => {
@@ -72,7 +96,7 @@ describe("a callback during heavy dashboard reads", () => {
       }),
     );
     // Let the dashboard requests reach the server and start their queries.
-    await new Promise((r) => setTimeout(r, 150));
+    await dashboardQueriesRunning();
     const callback = post(callbackUrl(app.url), recallBody({ From_Account: "during", To_Account: "load" })).then((res) => {
       order.push(`callback ${res.json?.ErrorCode === 0 ? "OK" : res.status}`);
     });
