@@ -2,6 +2,7 @@
 // generated from the same models (prisma/sqlite is the source, prisma/postgresql is derived), so
 // the rest of the code sees one type.
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -39,8 +40,13 @@ const POSTGRES_POOLS = {
 } as const;
 export type PostgresPoolRole = keyof typeof POSTGRES_POOLS;
 
-/** The dashboard's SQLite reads: threads, per-query budget (queue wait included), queue bound. */
-export const SQLITE_READ_POOL = { size: 2, budgetMs: 5_000, maxQueued: 256 } as const;
+/**
+ * The dashboard's SQLite reads: threads, per-query budget (queue wait included), queue bound.
+ * One core is left to the receiver: with 10 dashboard clients on 1M recalls on 2 cores, two
+ * threads left callbacks 0.42 of their unloaded rate (p99 216 ms), one thread 0.72 (p99 138 ms)
+ * for 30% fewer dashboard answers (bench/ingest-load.bench.ts, docs/benchmarks.md).
+ */
+export const SQLITE_READ_POOL = { size: Math.max(1, Math.min(4, availableParallelism() - 1)), budgetMs: 5_000, maxQueued: 256 } as const;
 
 /** PrismaPg, reporting its pool's use to /api/metrics once it has connected. */
 function watchedPg(role: PostgresPoolRole, options: ConstructorParameters<typeof PrismaPg>[0]): PrismaPg {
