@@ -158,9 +158,10 @@ function arrayPages(
 /**
  * Rows per string when a page is encoded. A whole page as one string (about 250 KB) is allocated
  * in V8's large-object space, which only a full garbage collection frees, and a server with a
- * large live heap runs those rarely: a 1M-row export on PostgreSQL grew the server's heap by
- * about 300 MB of dead page strings before one ran (bench/export.bench.ts). Strings of a few
- * tens of KB die young, in the scavenges that run all the time.
+ * large live heap runs those rarely: such strings were about half of the dead memory a 1M-row
+ * export on PostgreSQL piled up in the server's heap before one ran (bench/export.bench.ts;
+ * scripts/serve.ts has the other half). Strings of a few tens of KB die young, in the scavenges
+ * that run all the time.
  */
 const ENCODE_SLICE_ROWS = 200;
 
