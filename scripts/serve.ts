@@ -73,6 +73,7 @@ runScript(USAGE, async (args) => {
   const { REQUEST_PATH_HEADER } = await import("@/lib/http/request-path");
   const { newNonce, securityHeaders } = await import("@/lib/http/security-headers");
   const { isMalformedPath, MALFORMED_PATH_MESSAGE, NOT_FOUND_PATH } = await import("@/lib/http/malformed-path");
+  const { flushIngest } = await import("@/lib/recalls/ingest");
   const { jsonError } = await import("@/lib/api/response");
 
   const port = flags.has("port") ? Number(flags.get("port")) : config.port;
@@ -193,6 +194,8 @@ runScript(USAGE, async (args) => {
         clearTimeout(force);
         app
           .close()
+          // The callback counters the receiver still holds (lib/recalls/ingest.ts).
+          .then(flushIngest)
           .catch((error: unknown) => console.error(error))
           .finally(() => {
             process.exitCode = signal === "SIGINT" ? 130 : 143;

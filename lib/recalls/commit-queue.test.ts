@@ -142,6 +142,23 @@ describe("callback counters", () => {
     expect(db.tallies.map((t) => t.count)).toEqual([2]);
   });
 
+  it("are written at once by a shutdown's flush, and reported held when the database is down", async () => {
+    const db = memoryWriter();
+    const queue = new CommitQueue(db.write);
+    queue.tally("1400000001", "State.StateChange", new Date());
+    queue.tally("1400000001", "State.StateChange", new Date());
+    expect(await queue.flush()).toBe(true);
+    expect(db.tallies.map((t) => t.count)).toEqual([2]);
+    expect(queue.heldTallies).toBe(0);
+
+    const down = new CommitQueue(async () => {
+      throw new WriteError("database is locked", "SQLITE_BUSY");
+    });
+    down.tally("1400000001", "State.StateChange", new Date());
+    expect(await down.flush(300)).toBe(false);
+    expect(down.heldTallies).toBe(1);
+  });
+
   it("count names beyond the per-app limit under one bucket", async () => {
     const db = memoryWriter();
     const queue = new CommitQueue(db.write);

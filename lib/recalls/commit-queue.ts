@@ -129,6 +129,33 @@ export class CommitQueue {
     }
   }
 
+  /**
+   * Writes everything still held, the counters whatever their age, for a shutdown: resolves true
+   * once nothing is left, false if `deadlineMs` passed first (the database unavailable, say).
+   */
+  async flush(deadlineMs = 2_000): Promise<boolean> {
+    const until = Date.now() + deadlineMs;
+    while (this.pending.size > 0 || this.tallies.size > 0 || this.writing || this.scheduled) {
+      if (Date.now() >= until) return false;
+      if (this.writing || this.scheduled) {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      this.talliesDue = true;
+      await this.drain();
+      // Still there: the write failed and they were put back. Not a busy loop against a database that is down.
+      if (this.tallies.size > 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    return true;
+  }
+
+  /** Counters held for the next write (lost if the process ends before it). */
+  get heldTallies(): number {
+    let n = 0;
+    for (const t of this.tallies.values()) n += t.count;
+    return n;
+  }
+
   private addTally(t: CallbackTally) {
     let key = JSON.stringify([t.sdkAppId, t.command]);
     let cur = this.tallies.get(key);

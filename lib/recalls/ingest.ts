@@ -1,5 +1,6 @@
 import { type Config, config } from "@/lib/config";
 import { type Db, getReceiverDb } from "@/lib/db/client";
+import { log } from "@/lib/log";
 import { CommitQueue, type WriteBatch } from "@/lib/recalls/commit-queue";
 import { notifyAfter } from "@/lib/recalls/live";
 import { sqliteBatchWriter } from "@/lib/recalls/sqlite-writer";
@@ -19,6 +20,16 @@ export function ingestQueue(): CommitQueue {
   // notifyAfter wakes open live streams as soon as a batch has committed.
   holder.recallMonitorQueue ??= new CommitQueue(notifyAfter(batchWriterFor(config.database, getReceiverDb)));
   return holder.recallMonitorQueue;
+}
+
+/**
+ * At shutdown, after the last request was answered: writes the callback counters the queue still
+ * holds (it writes them about a second after the callbacks they count). Logs what could not be.
+ */
+export async function flushIngest(): Promise<void> {
+  const queue = holder.recallMonitorQueue;
+  if (!queue || (await queue.flush())) return;
+  log("error", "callback_counts_lost", { callbacks: queue.heldTallies, reason: "not written within 2 s of shutdown" });
 }
 
 /** Called at server start (instrumentation.ts) so the first callback does not pay for getting ready. */

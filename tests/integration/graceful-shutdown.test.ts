@@ -5,7 +5,7 @@
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApp, type TestApp } from "../support/app";
-import { callbackUrl, recallBody } from "../support/im";
+import { callbackUrl, post, recallBody } from "../support/im";
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -101,6 +101,21 @@ describe("SIGTERM", () => {
 
     const stored = new Set((await (await a.db()).recall.findMany({ select: { msgKey: true } })).map((r) => r.msgKey));
     expect(acknowledged.filter((k) => !stored.has(k))).toEqual([]);
+  }, 120_000);
+
+  it("writes the callback counts it has acknowledged before it exits", async () => {
+    const a = await startApp();
+    app = a;
+    // Counters are written about a second after the callbacks they count (lib/recalls/commit-queue.ts):
+    // a restart inside that second must not lose them from the overview.
+    for (let i = 0; i < 3; i++) {
+      const res = await post(callbackUrl(a.url, { command: "State.StateChange" }), { CallbackCommand: "State.StateChange" });
+      expect(res.json?.ActionStatus).toBe("OK");
+    }
+    process.kill(a.pid() as number, "SIGTERM");
+    await exited(a);
+    const counts = await (await a.db()).callbackCount.findMany({ where: { command: "State.StateChange" } });
+    expect(counts.map((c) => Number(c.count))).toEqual([3]);
   }, 120_000);
 
   it("exits even while a client never finishes its request", async () => {
