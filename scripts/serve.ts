@@ -73,7 +73,6 @@ runScript(USAGE, async (args) => {
   const { REQUEST_PATH_HEADER } = await import("@/lib/http/request-path");
   const { newNonce, securityHeaders } = await import("@/lib/http/security-headers");
   const { isMalformedPath, MALFORMED_PATH_MESSAGE, NOT_FOUND_PATH } = await import("@/lib/http/malformed-path");
-  const { flushIngest } = await import("@/lib/recalls/ingest");
   const { jsonError } = await import("@/lib/api/response");
 
   const port = flags.has("port") ? Number(flags.get("port")) : config.port;
@@ -194,8 +193,9 @@ runScript(USAGE, async (args) => {
         clearTimeout(force);
         app
           .close()
-          // The callback counters the receiver still holds (lib/recalls/ingest.ts).
-          .then(flushIngest)
+          // The callback counters the receiver still holds. Imported only now: start-up need not
+          // load the database modules a second time (the app's bundle has its own copy).
+          .then(async () => (await import("@/lib/recalls/ingest")).flushIngest())
           .catch((error: unknown) => console.error(error))
           .finally(() => {
             process.exitCode = signal === "SIGINT" ? 130 : 143;
