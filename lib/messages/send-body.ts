@@ -7,8 +7,8 @@ export const AFTER_SEND_COMMAND = "C2C.CallbackAfterSendMsg";
 
 const MAX_ID_LENGTH = 256;
 // A MsgTime outside this window is not a send time (a typo, a test, milliseconds): stored as absent.
-const EARLIEST_SECONDS = 1_262_304_000; // 2010-01-01
-const FUTURE_SLACK_SECONDS = 86_400;
+export const EARLIEST_SEND_SECONDS = 1_262_304_000; // 2010-01-01
+export const FUTURE_SLACK_SECONDS = 86_400;
 
 const id = (field: string) =>
   z
@@ -59,7 +59,7 @@ export function parseSendBody(text: string): SendBody {
 /** MsgTime as an instant when it is plausible (after 2010, at most a day ahead of `now`). */
 export function plausibleSendTime(seconds: number | null | undefined, now: Date): Date | null {
   if (seconds === null || seconds === undefined) return null;
-  if (seconds < EARLIEST_SECONDS || seconds > now.getTime() / 1000 + FUTURE_SLACK_SECONDS) return null;
+  if (seconds < EARLIEST_SEND_SECONDS || seconds > now.getTime() / 1000 + FUTURE_SLACK_SECONDS) return null;
   return new Date(seconds * 1000);
 }
 

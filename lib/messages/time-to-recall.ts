@@ -2,11 +2,11 @@
 // the recalls matching a filter joined to their messages by identity when read, so recall ingest
 // pays nothing for it. Each recall's time is lib/messages/recall-message.ts's timeToRecall (the
 // captured MsgTime, else the MsgKey's time, marked estimated).
-import type { Db } from "@/lib/db/client";
-
-import { toDate, toNullableDate } from "@/lib/db/values";
+import { type Db, Prisma } from "@/lib/db/client";
+import { byDialect } from "@/lib/db/dialect";
+import { toNullableNumber, toNumber } from "@/lib/db/values";
 import { recallFilterSql } from "@/lib/export/recall-filter-sql";
-import { timeToRecall } from "@/lib/messages/recall-message";
+import { EARLIEST_SEND_SECONDS, FUTURE_SLACK_SECONDS } from "@/lib/messages/send-body";
 import type { RecallFilters } from "@/lib/recalls/filters";
 
 /**
@@ -26,67 +26,87 @@ export const TIME_TO_RECALL_BUCKETS = [
 ] as const;
 export type TimeToRecallBucket = (typeof TIME_TO_RECALL_BUCKETS)[number]["bucket"];
 
-type Row = {
-  sdk_app_id: string;
-  from_account: string;
-  to_account: string;
-  msg_key: string;
-  event_time: unknown;
-  received_at: unknown;
-  msg_time: unknown;
-};
+// Computed in SQL, one row back, because it runs on every overview and user trend: reading the
+// 20,001 rows into Prisma objects (three times each) took about 220 ms of the Node thread that
+// also answers IM's callbacks, for each request (bench/ingest-load.bench.ts at 1M recalls).
+// The send time follows timeToRecall (lib/messages/recall-message.ts) exactly: the captured
+// MsgTime, else the seconds of a MsgKey shaped /^\d{1,20}_\d{1,20}_(\d{9,11})$/ when plausible
+// (sendTimeFromMsgKey). Neither database has a portable regex, so the shape is checked by
+// stripping trailing digits with rtrim, one underscore-separated part at a time.
+// tests/integration/time-to-recall.test.ts compares every figure with timeToRecall's on both.
 
-/** Median of sorted values (the mean of the middle two for an even count). */
-function median(sorted: readonly number[]): number | null {
-  if (sorted.length === 0) return null;
-  const mid = Math.floor(sorted.length / 2);
-  const upper = sorted[mid] ?? 0;
-  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? upper) + upper) / 2;
-}
+const DIGITS = "'0123456789'";
+
+/** A stored time as whole milliseconds since the epoch. */
+const epochMs = (db: Db, column: string) =>
+  byDialect(db, {
+    sqlite: `CAST(ROUND(unixepoch(${column}, 'subsec') * 1000) AS INTEGER)`,
+    postgresql: `CAST(ROUND(EXTRACT(EPOCH FROM ${column}) * 1000) AS BIGINT)`,
+  });
+
+type StatsRow = { read_rows: unknown; known: unknown; estimated: unknown; median_ms: unknown } & Record<`${"b" | "e"}${number}`, unknown>;
 
 export async function timeToRecallStats(db: Db, filters: RecallFilters, maxRecalls = TIME_TO_RECALL_MAX_RECALLS) {
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT r.sdk_app_id, r.from_account, r.to_account, r.msg_key, r.event_time, r.received_at, m.msg_time
-    FROM (SELECT sdk_app_id, from_account, to_account, msg_key, event_time, received_at FROM recalls
-          WHERE ${recallFilterSql(filters)} ORDER BY received_at DESC, id DESC LIMIT ${maxRecalls + 1}) r
-    LEFT JOIN messages m ON m.sdk_app_id = r.sdk_app_id AND m.from_account = r.from_account
-      AND m.to_account = r.to_account AND m.msg_key = r.msg_key`;
-  const sampled = rows.length > maxRecalls;
-  const counts = TIME_TO_RECALL_BUCKETS.map((b) => ({ bucket: b.bucket as TimeToRecallBucket, recalls: 0, estimated: 0 }));
-  const known: number[] = [];
-  let estimated = 0;
-  for (const r of sampled ? rows.slice(0, maxRecalls) : rows) {
-    const t = timeToRecall(
-      {
-        sdkAppId: r.sdk_app_id,
-        fromAccount: r.from_account,
-        toAccount: r.to_account,
-        msgKey: r.msg_key,
-        eventTime: toNullableDate(r.event_time),
-        receivedAt: toDate(r.received_at),
-      },
-      toNullableDate(r.msg_time),
-    );
-    if (!t) continue;
-    known.push(t.timeToRecallMs);
-    if (t.estimated) estimated += 1;
-    const i = TIME_TO_RECALL_BUCKETS.findIndex((b) => t.timeToRecallMs < b.upToMs);
-    const count = counts[i];
-    if (!count) continue;
-    count.recalls += 1;
-    if (t.estimated) count.estimated += 1;
-  }
-  known.sort((a, b) => a - b);
+  const bucketSums = TIME_TO_RECALL_BUCKETS.map((b, i) => {
+    const lower = i === 0 ? 0 : (TIME_TO_RECALL_BUCKETS[i - 1]?.upToMs ?? 0);
+    const inBucket = Number.isFinite(b.upToMs) ? `ttr >= ${lower} AND ttr < ${b.upToMs}` : `ttr >= ${lower}`;
+    return `COALESCE(SUM(CASE WHEN ${inBucket} THEN 1 ELSE 0 END), 0) AS b${i}, COALESCE(SUM(CASE WHEN ${inBucket} THEN est ELSE 0 END), 0) AS e${i}`;
+  }).join(",\n      ");
+  const [row] = await db.$queryRaw<StatsRow[]>`
+    WITH base AS (
+      SELECT ROW_NUMBER() OVER (ORDER BY r.received_at DESC, r.id DESC) AS pos, r.msg_key,
+        ${Prisma.raw(epochMs(db, "COALESCE(r.event_time, r.received_at)"))} AS recalled_ms,
+        ${Prisma.raw(epochMs(db, "m.msg_time"))} AS msg_time_ms,
+        rtrim(r.msg_key, ${Prisma.raw(DIGITS)}) AS a
+      FROM (SELECT id, sdk_app_id, from_account, to_account, msg_key, event_time, received_at FROM recalls
+            WHERE ${recallFilterSql(filters)} ORDER BY received_at DESC, id DESC LIMIT ${maxRecalls + 1}) r
+      LEFT JOIN messages m ON m.sdk_app_id = r.sdk_app_id AND m.from_account = r.from_account
+        AND m.to_account = r.to_account AND m.msg_key = r.msg_key
+    ), key1 AS (
+      -- <seconds>: 9 to 11 trailing digits after an underscore; b is what precedes that underscore.
+      SELECT pos, msg_key, recalled_ms, msg_time_ms, a,
+        CASE WHEN length(msg_key) - length(a) BETWEEN 9 AND 11 AND length(a) >= 4 AND substr(a, length(a), 1) = '_'
+          THEN substr(a, 1, length(a) - 1) END AS b
+      FROM base WHERE pos <= ${maxRecalls}
+    ), key2 AS (
+      -- <random>: 1 to 20 digits after an underscore; c is what precedes it, which must be <seq>.
+      SELECT pos, msg_key, recalled_ms, msg_time_ms, a,
+        CASE WHEN length(b) - length(rtrim(b, ${Prisma.raw(DIGITS)})) BETWEEN 1 AND 20 AND length(rtrim(b, ${Prisma.raw(DIGITS)})) >= 2
+            AND substr(rtrim(b, ${Prisma.raw(DIGITS)}), length(rtrim(b, ${Prisma.raw(DIGITS)})), 1) = '_'
+          THEN substr(rtrim(b, ${Prisma.raw(DIGITS)}), 1, length(rtrim(b, ${Prisma.raw(DIGITS)})) - 1) END AS c
+      FROM key1
+    ), sent AS (
+      SELECT recalled_ms, CASE WHEN msg_time_ms IS NULL THEN 1 ELSE 0 END AS est,
+        COALESCE(msg_time_ms, CASE WHEN length(c) <= 20 AND rtrim(c, ${Prisma.raw(DIGITS)}) = ''
+          THEN CAST(substr(msg_key, length(a) + 1) AS BIGINT) * 1000 END) AS sent_ms
+      FROM key2
+    ), t AS (
+      SELECT est, CASE WHEN recalled_ms > sent_ms THEN recalled_ms - sent_ms ELSE 0 END AS ttr FROM sent
+      -- plausibleSendTime: after 2010, at most a day after the recall. A captured MsgTime was checked when stored.
+      WHERE sent_ms IS NOT NULL AND (est = 0 OR (sent_ms >= ${EARLIEST_SEND_SECONDS * 1000} AND sent_ms <= recalled_ms + ${FUTURE_SLACK_SECONDS * 1000}))
+    ), ranked AS (
+      SELECT ttr, ROW_NUMBER() OVER (ORDER BY ttr) AS k, COUNT(*) OVER () AS n FROM t
+    )
+    SELECT (SELECT COUNT(*) FROM base) AS read_rows, COUNT(*) AS known, COALESCE(SUM(est), 0) AS estimated,
+      (SELECT CAST(AVG(ttr) AS DOUBLE PRECISION) FROM ranked WHERE k = (n + 1) / 2 OR k = (n + 2) / 2) AS median_ms,
+      ${Prisma.raw(bucketSums)}
+    FROM t`;
+  if (!row) throw new Error("time to recall: the aggregate returned no row");
+  const read = toNumber(row.read_rows);
   return {
     /** Recalls read (the newest TIME_TO_RECALL_MAX_RECALLS of the range when `sampled`). */
-    recalls: Math.min(rows.length, maxRecalls),
+    recalls: Math.min(read, maxRecalls),
     /** Of those, with a send time (captured or estimated). */
-    known: known.length,
+    known: toNumber(row.known),
     /** Of the known, estimated from the MsgKey. */
-    estimated,
-    medianMs: median(known),
-    buckets: counts,
-    sampled,
+    estimated: toNumber(row.estimated),
+    medianMs: toNullableNumber(row.median_ms),
+    buckets: TIME_TO_RECALL_BUCKETS.map((b, i) => ({
+      bucket: b.bucket as TimeToRecallBucket,
+      recalls: toNumber(row[`b${i}`]),
+      estimated: toNumber(row[`e${i}`]),
+    })),
+    sampled: read > maxRecalls,
   };
 }
 export type TimeToRecallStats = Awaited<ReturnType<typeof timeToRecallStats>>;
