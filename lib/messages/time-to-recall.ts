@@ -27,7 +27,7 @@ export const TIME_TO_RECALL_BUCKETS = [
 export type TimeToRecallBucket = (typeof TIME_TO_RECALL_BUCKETS)[number]["bucket"];
 
 // Computed in SQL, one row back, because it runs on every overview and user trend: reading the
-// 20,001 rows into Prisma objects (three times each) took about 220 ms of the Node thread that
+// 20,001 rows into Prisma objects (three dates a row) took about 220 ms of the Node thread that
 // also answers IM's callbacks, for each request (bench/ingest-load.bench.ts at 1M recalls).
 // The send time follows timeToRecall (lib/messages/recall-message.ts) exactly: the captured
 // MsgTime, else the seconds of a MsgKey shaped /^\d{1,20}_\d{1,20}_(\d{9,11})$/ when plausible
