@@ -35,7 +35,8 @@ export type TimeToRecallBucket = (typeof TIME_TO_RECALL_BUCKETS)[number]["bucket
 // stripping trailing digits with rtrim, one underscore-separated part at a time.
 // tests/integration/time-to-recall.test.ts compares every figure with timeToRecall's on both.
 
-const DIGITS = "'0123456789'";
+/** The characters \d matches in a JavaScript regex without the u flag. */
+const digits = Prisma.raw("'0123456789'");
 
 /** A stored time as whole milliseconds since the epoch. */
 const epochMs = (db: Db, column: string) =>
@@ -57,29 +58,30 @@ export async function timeToRecallStats(db: Db, filters: RecallFilters, maxRecal
       SELECT ROW_NUMBER() OVER (ORDER BY r.received_at DESC, r.id DESC) AS pos, r.msg_key,
         ${Prisma.raw(epochMs(db, "COALESCE(r.event_time, r.received_at)"))} AS recalled_ms,
         ${Prisma.raw(epochMs(db, "m.msg_time"))} AS msg_time_ms,
-        rtrim(r.msg_key, ${Prisma.raw(DIGITS)}) AS a
+        rtrim(r.msg_key, ${digits}) AS a
       FROM (SELECT id, sdk_app_id, from_account, to_account, msg_key, event_time, received_at FROM recalls
             WHERE ${recallFilterSql(filters)} ORDER BY received_at DESC, id DESC LIMIT ${maxRecalls + 1}) r
       LEFT JOIN messages m ON m.sdk_app_id = r.sdk_app_id AND m.from_account = r.from_account
         AND m.to_account = r.to_account AND m.msg_key = r.msg_key
     ), key1 AS (
       -- <seconds>: 9 to 11 trailing digits after an underscore; b is what precedes that underscore.
-      SELECT pos, msg_key, recalled_ms, msg_time_ms, a,
+      SELECT msg_key, recalled_ms, msg_time_ms, a,
         CASE WHEN length(msg_key) - length(a) BETWEEN 9 AND 11 AND length(a) >= 4 AND substr(a, length(a), 1) = '_'
           THEN substr(a, 1, length(a) - 1) END AS b
       FROM base WHERE pos <= ${maxRecalls}
     ), key2 AS (
+      SELECT msg_key, recalled_ms, msg_time_ms, a, b, rtrim(b, ${digits}) AS bt FROM key1
+    ), key3 AS (
       -- <random>: 1 to 20 digits after an underscore; c is what precedes it, which must be <seq>.
-      SELECT pos, msg_key, recalled_ms, msg_time_ms, a,
-        CASE WHEN length(b) - length(rtrim(b, ${Prisma.raw(DIGITS)})) BETWEEN 1 AND 20 AND length(rtrim(b, ${Prisma.raw(DIGITS)})) >= 2
-            AND substr(rtrim(b, ${Prisma.raw(DIGITS)}), length(rtrim(b, ${Prisma.raw(DIGITS)})), 1) = '_'
-          THEN substr(rtrim(b, ${Prisma.raw(DIGITS)}), 1, length(rtrim(b, ${Prisma.raw(DIGITS)})) - 1) END AS c
-      FROM key1
+      SELECT msg_key, recalled_ms, msg_time_ms, a,
+        CASE WHEN length(b) - length(bt) BETWEEN 1 AND 20 AND length(bt) >= 2 AND substr(bt, length(bt), 1) = '_'
+          THEN substr(bt, 1, length(bt) - 1) END AS c
+      FROM key2
     ), sent AS (
       SELECT recalled_ms, CASE WHEN msg_time_ms IS NULL THEN 1 ELSE 0 END AS est,
-        COALESCE(msg_time_ms, CASE WHEN length(c) <= 20 AND rtrim(c, ${Prisma.raw(DIGITS)}) = ''
+        COALESCE(msg_time_ms, CASE WHEN length(c) <= 20 AND rtrim(c, ${digits}) = ''
           THEN CAST(substr(msg_key, length(a) + 1) AS BIGINT) * 1000 END) AS sent_ms
-      FROM key2
+      FROM key3
     ), t AS (
       SELECT est, CASE WHEN recalled_ms > sent_ms THEN recalled_ms - sent_ms ELSE 0 END AS ttr FROM sent
       -- plausibleSendTime: after 2010, at most a day after the recall. A captured MsgTime was checked when stored.
