@@ -27,7 +27,7 @@ const SQLITE_BUSY_TIMEOUT_MS = 250;
  * timeouts its work needs: the receiver's fail well inside IM's 2 s; the dashboard's bound each
  * query's cost (an export is many short page queries, each under the same limit).
  */
-const POSTGRES_POOLS = {
+export const POSTGRES_POOLS = {
   receiver: { statementTimeoutMs: 1_500, lockTimeoutMs: 1_500, connectionTimeoutMs: 1_500, max: 10 },
   // Two: ten heavy dashboard queries at once took every core of a 2-core PostgreSQL host from the
   // receiver's commits (callbacks p99 2.3 s, max 3.1 s, past IM's 2 s, with 10 dashboard clients

@@ -37,8 +37,14 @@ export const HEARTBEAT_MS = 15_000;
  * transaction that was not an insert into recalls, or committed while the listener reconnected.
  */
 export const POLL_MS = 1_000;
-/** First wait for a notified commit that is still behind the horizon; doubles up to the poll interval. */
+/**
+ * First wait for a notified commit that is still behind the horizon; doubles up to the poll
+ * interval or HORIZON_RETRY_MAX_MS, whichever is shorter. The cap matters when polls are rare:
+ * the horizon is the whole cluster's, so a long transaction in another database (a bulk load)
+ * can hold a commit back for seconds, and a doubling wait would otherwise grow past it by as much.
+ */
 const HORIZON_RETRY_MS = 20;
+const HORIZON_RETRY_MAX_MS = 1_000;
 const BATCH = 500;
 /** A reconnecting client is sent at most this many recall ids back, never the whole table. */
 export const MAX_RESUME_EVENTS = 1_000;
@@ -85,8 +91,11 @@ const compare = (a: Position, b: Position) => (a.seq < b.seq ? -1 : a.seq > b.se
 
 /** The rows of one dialect, in commit order. */
 type StreamSource = {
-  /** The newest position no commit can still appear behind, and the horizon: every transaction below it has ended. */
-  top(): Promise<{ top: Position; horizon: bigint }>;
+  /**
+   * The newest position no commit can still appear behind; the horizon (every transaction below it
+   * has ended); and `next`, above every transaction that had committed when the statement ran.
+   */
+  top(): Promise<{ top: Position; horizon: bigint; next: bigint }>;
   /** The position `back` rows before the newest (null when there are fewer rows). */
   floor(back: number): Promise<Position | null>;
   /** The position a resume point names; null when it names no row here (resume from now). */
@@ -103,7 +112,7 @@ function sqliteSource(db: Db, filters: RecallFilters): StreamSource {
     async top() {
       const { _max } = await db.recall.aggregate({ _max: { id: true } });
       const top = at(_max.id ?? 0);
-      return { top, horizon: top.seq + 1n };
+      return { top, horizon: top.seq + 1n, next: top.seq + 1n };
     },
     async floor(back) {
       const { _max } = await db.recall.aggregate({ _max: { id: true } });
@@ -154,13 +163,13 @@ function postgresSource(db: Db, filters: RecallFilters): StreamSource {
   return {
     async top() {
       // One statement, one snapshot: the horizon and the newest row below it agree.
-      const [row] = await db.$queryRaw<{ horizon: string; seq: string | null; id: number | bigint | null }[]>`
-        SELECT h.horizon::text AS horizon, r.seq, r.id
-        FROM (SELECT ${HORIZON} AS horizon) h
+      const [row] = await db.$queryRaw<{ horizon: string; next: string; seq: string | null; id: number | bigint | null }[]>`
+        SELECT h.horizon::text AS horizon, h.next::text AS next, r.seq, r.id
+        FROM (SELECT ${HORIZON} AS horizon, pg_snapshot_xmax(pg_current_snapshot()) AS next) h
         LEFT JOIN LATERAL (SELECT commit_seq::text AS seq, id FROM recalls WHERE commit_seq < h.horizon
                            ORDER BY commit_seq DESC, id DESC LIMIT 1) r ON true`;
       const top = row && row.seq !== null && row.id !== null ? toPosition({ seq: row.seq, id: row.id }) : { seq: 0n, id: 0 };
-      return { top, horizon: BigInt(row?.horizon ?? "0") };
+      return { top, horizon: BigInt(row?.horizon ?? "0"), next: BigInt(row?.next ?? "0") };
     },
     floor: newest,
     async locate(point) {
@@ -266,6 +275,9 @@ class StreamPoller {
   private wake: (() => void) | undefined;
   // The newest notified commit not yet below the horizon, and how long to wait for it.
   private awaited: bigint | undefined;
+  // Set by a wake-up that names no commit (the listener is back after a gap): whatever committed
+  // before it is awaited like a notified commit, so it is found even when polls are rare.
+  private catchUp = false;
   private retryMs = HORIZON_RETRY_MS;
   private unsubscribe = () => {};
 
@@ -295,7 +307,8 @@ class StreamPoller {
     this.running = true;
     const unsubscribeLocal = onRecallsStored(() => this.poke());
     const unsubscribeNotified = onCommitNotified((seq) => {
-      if (seq !== undefined && (this.awaited === undefined || seq > this.awaited)) this.awaited = seq;
+      if (seq === undefined) this.catchUp = true;
+      else if (this.awaited === undefined || seq > this.awaited) this.awaited = seq;
       this.poke();
     });
     this.unsubscribe = () => {
@@ -312,6 +325,7 @@ class StreamPoller {
         this.unsubscribe();
         this.running = false;
         this.awaited = undefined;
+        this.catchUp = false;
         // A stream opened just as the loop ended.
         if (this.subscribers.size > 0) this.start();
       });
@@ -322,7 +336,12 @@ class StreamPoller {
       this.pending = false;
       // Bound the scan by the newest position so that a filter matching nothing for a long while
       // does not re-read the same rows on every wake-up.
-      const { top, horizon } = await this.top.top();
+      const { top, horizon, next } = await this.top.top();
+      if (this.catchUp) {
+        this.catchUp = false;
+        // The newest transaction that can have committed before the wake-up.
+        if (this.awaited === undefined || next - 1n > this.awaited) this.awaited = next - 1n;
+      }
       // A notified commit still behind the horizon (an older transaction, perhaps in another
       // database of the cluster, has not ended): look again soon, not at the poll.
       if (this.awaited !== undefined && this.awaited < horizon) this.awaited = undefined;
@@ -363,7 +382,7 @@ class StreamPoller {
       let waitMs = pollMs;
       if (this.awaited !== undefined) {
         waitMs = Math.min(this.retryMs, pollMs);
-        this.retryMs = Math.min(this.retryMs * 2, pollMs);
+        this.retryMs = Math.min(this.retryMs * 2, pollMs, HORIZON_RETRY_MAX_MS);
       } else {
         this.retryMs = HORIZON_RETRY_MS;
       }

@@ -4,6 +4,7 @@
 // wait behind the dashboard for a connection. An order of answers, not a time limit.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POSTGRES_POOLS, SQLITE_READ_POOL } from "@/lib/db/client";
 import { dialectOf } from "@/lib/db/dialect";
 import { apiFetch } from "../support/api";
 import { startApp, TEST_APP_ID, type TestApp } from "../support/app";
@@ -17,6 +18,11 @@ import { appDb } from "../support/recalls";
 // outlasts a callback's commit on a busy 2-core machine (100,000 did not, once, in a full run
 // beside a benchmark).
 const USERS = testDialect() === "sqlite" ? 400_000 : 200_000;
+// One heavy read per dashboard connection (the app runs on this machine, so it has as many): a
+// read queued behind another waits out its time budget on a busy machine and is answered 503, a
+// deliberate answer but not what this test is about.
+const READS = testDialect() === "sqlite" ? SQLITE_READ_POOL.size : POSTGRES_POOLS.dashboard.max;
+const SORTS = ["recallsSent", "recallsReceived", "userId", "lastRecallAt"] as const;
 const HOUR = "2026-06-01T10:00:00.000Z";
 let app: TestApp;
 
@@ -56,8 +62,8 @@ afterAll(async () => {
 });
 
 /**
- * Resolves once the dashboard's queries are running: on PostgreSQL, once both dashboard
- * connections are executing a statement; on SQLite, where they run on worker threads out of
+ * Resolves once the dashboard's queries are running: on PostgreSQL, once every dashboard
+ * connection is executing a statement; on SQLite, where they run on worker threads out of
  * sight, after a pause long enough for the requests to reach them.
  */
 async function dashboardQueriesRunning(): Promise<void> {
@@ -73,11 +79,11 @@ async function dashboardQueriesRunning(): Promise<void> {
             "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'recall-monitor-dashboard' AND state = 'active'",
           )
         ).rows[0]?.n ?? 0,
-      (n) => n >= 2,
+      (n) => n >= READS,
       10_000,
       10,
     );
-    if (active < 2) throw new Error("the dashboard's queries did not start within 10 s");
+    if (active < READS) throw new Error("the dashboard's queries did not start within 10 s");
   } finally {
     await client.end();
   }
@@ -95,7 +101,7 @@ describe("a callback during heavy dashboard reads", () => {
     expect((await post(callbackUrl(app.url), recallBody({ From_Account: "warm", To_Account: "up" }))).json?.ErrorCode).toBe(0);
 
     const order: string[] = [];
-    const dashboard = ["recallsSent", "recallsReceived", "userId", "lastRecallAt"].map((sort) =>
+    const dashboard = Array.from({ length: READS }, (_, i) => SORTS[i % SORTS.length]).map((sort) =>
       apiFetch(app, heavy(sort)).then(async (res) => {
         order.push(`dashboard ${res.status}`);
         return (await res.json()) as { items: { userId: string; recallsSent: number }[] };
@@ -110,7 +116,7 @@ describe("a callback during heavy dashboard reads", () => {
     await callback;
 
     expect(order[0]).toBe("callback OK");
-    expect(order.slice(1)).toEqual(["dashboard 200", "dashboard 200", "dashboard 200", "dashboard 200"]);
+    expect(order.slice(1)).toEqual(Array.from({ length: READS }, () => "dashboard 200"));
     // The dashboard answers are whole: 50 users each, the busiest sender first.
     for (const page of pages) expect(page.items).toHaveLength(50);
     expect(pages[0]?.items[0]?.recallsSent).toBe(96);
