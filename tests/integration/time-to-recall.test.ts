@@ -40,7 +40,10 @@ const KEYS = [
   "",
   `١_٢_${S - 5}`, // Arabic-Indic digits are not \d
   `1_2_${S - 5} `, // trailing space
+  `1_2_${S - 5}\n`, // trailing line break (a regex $ may match before it)
   `1_2_0${S - 5}`, // 11 digits with a leading zero
+  `1_2_00${S - 5}`, // 12 digits, a plausible time: still not the shape
+  `${"0".repeat(21)}_2_${S - 5}`, // 21 digits of seq, all zeros
 ];
 
 let testDb: TestDatabase;
