@@ -14,6 +14,9 @@ export async function register() {
   }
   const { warmUpIngest } = await import("@/lib/recalls/ingest");
   warmUpIngest();
+  // Created now rather than at the first dashboard read, so /api/metrics shows it from the start.
+  const { dashboardGate } = await import("@/lib/api/dashboard-gate");
+  dashboardGate();
   const [{ config }, { getDb }] = await Promise.all([import("@/lib/config"), import("@/lib/db/client")]);
   // Forwarding mode: recalls left in the outbox by an earlier run (or another instance) are redelivered.
   if (config.im.forward) {

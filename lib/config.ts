@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else imports `config`.
 // Parsed once at start-up: a bad value stops the process with a message naming the variable.
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseAddressList, parseTrustProxy, TrustProxyError } from "@/lib/http/trust-proxy";
@@ -206,6 +207,13 @@ const envSchema = z.object({
     }),
   /** The overview warns when no callback has arrived for this long. */
   CALLBACK_SILENCE_WARNING_MINUTES: positiveInt(15, "minutes"),
+  /**
+   * Dashboard reads one instance runs at once (lib/api/dashboard-gate.ts). By default one fewer
+   * than the cores (at least 1, at most 4), leaving a core to the receiver.
+   */
+  DASHBOARD_CONCURRENCY: positiveInt(Math.max(1, Math.min(4, availableParallelism() - 1)), "requests").refine((n) => n >= 1, {
+    error: "expected at least 1",
+  }),
   PORT: z
     .string()
     .optional()
@@ -334,6 +342,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
         },
     dashboard: {
       callbackSilenceWarningMinutes: e.CALLBACK_SILENCE_WARNING_MINUTES,
+      concurrency: e.DASHBOARD_CONCURRENCY,
     },
     auth: {
       /** Undefined only outside production with no secret anywhere: lib/auth uses a per-process one. */

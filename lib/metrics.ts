@@ -45,6 +45,7 @@ type Metrics = {
   exports: Counter<"event">;
   retentionDeleted: Counter;
   retentionRuns: Counter<"outcome">;
+  dashboardReads: Counter<"admitted">;
   queueDepth: { source: (() => number) | undefined };
   pools: Map<string, () => PoolUse>;
 };
@@ -87,6 +88,12 @@ function create(): Metrics {
       help: "Recalls deleted by retention (RETENTION_DAYS) on this instance",
       registers: [registry],
     }),
+    dashboardReads: new Counter({
+      name: "recall_monitor_dashboard_reads_total",
+      help: "Dashboard reads by how the gate (lib/api/dashboard-gate.ts) took them: at_once, after_wait, refused (503), cancelled (client gone while waiting)",
+      labelNames: ["admitted"],
+      registers: [registry],
+    }),
     retentionRuns: new Counter({
       name: "recall_monitor_retention_runs_total",
       help: "Retention runs by outcome: completed, skipped (another instance holds the lock), failed",
@@ -112,7 +119,7 @@ function create(): Metrics {
   });
   new Gauge({
     name: "recall_monitor_db_pool",
-    help: "Database pool use by pool and state (PostgreSQL: total, idle, waiting connections; SQLite read threads: busy, queued)",
+    help: "Database pool use by pool and state (PostgreSQL: total, idle, waiting connections; SQLite read threads: busy, queued; dashboard-gate: limit, running, queued)",
     labelNames: ["pool", "state"],
     registers: [registry],
     collect() {
@@ -123,6 +130,7 @@ function create(): Metrics {
   // Zero series exist from the start, so a rate() over them works before the first event.
   for (const event of ["started", "finished", "aborted"]) metrics.exports.inc({ event }, 0);
   for (const outcome of ["completed", "skipped", "failed"]) metrics.retentionRuns.inc({ outcome }, 0);
+  for (const admitted of ["at_once", "after_wait", "refused", "cancelled"]) metrics.dashboardReads.inc({ admitted }, 0);
   return metrics;
 }
 
@@ -149,13 +157,17 @@ export function watchCommitQueue(depth: () => number): void {
   metrics().queueDepth.source = depth;
 }
 
-/** A database pool reports its use through this, under a fixed name ("receiver", "dashboard", "sqlite-read", "export"). */
+/** A database pool (or the dashboard gate) reports its use through this, under a fixed name ("receiver", "dashboard", "sqlite-read", "export", "dashboard-gate"). */
 export function watchPool(name: string, use: () => PoolUse): void {
   metrics().pools.set(name, use);
 }
 
 export function countExport(event: "started" | "finished" | "aborted"): void {
   metrics().exports.inc({ event });
+}
+
+export function countDashboardRead(admitted: "at_once" | "after_wait" | "refused" | "cancelled"): void {
+  metrics().dashboardReads.inc({ admitted });
 }
 
 export function countRetentionRun(outcome: "completed" | "skipped" | "failed", deleted = 0): void {

@@ -43,7 +43,11 @@ export class NotFoundError extends ApiError {
 /** The dashboard cannot answer now (its reads are saturated or over their time budget); retry later. */
 export class UnavailableError extends ApiError {
   override name = "UnavailableError";
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Sent as Retry-After when the wait is known to be short. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(503, "unavailable", message);
   }
 }

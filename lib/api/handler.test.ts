@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { NotFoundError } from "@/lib/api/errors";
+import { NotFoundError, UnavailableError } from "@/lib/api/errors";
 import { apiRoute, errorResponse } from "@/lib/api/handler";
 import { parseQuery } from "@/lib/api/search-params";
 
@@ -36,6 +36,16 @@ describe("errorResponse (every dashboard API's error envelope)", () => {
       throw new NotFoundError("no recall with id 7");
     });
     expect(res).toEqual({ status: 404, body: { error: { code: "not_found", message: "no recall with id 7" } } });
+  });
+
+  it("answers 503 with Retry-After when the wait is known to be short, and without it otherwise", async () => {
+    const busy = errorResponse(new UnavailableError("the dashboard is busy", 2), new Request("http://localhost/api/x"));
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("2");
+    expect(await busy.json()).toEqual({ error: { code: "unavailable", message: "the dashboard is busy" } });
+    const over = errorResponse(new UnavailableError("over budget"), new Request("http://localhost/api/x"));
+    expect(over.status).toBe(503);
+    expect(over.headers.get("retry-after")).toBeNull();
   });
 
   it("answers anything else with 500 and an id that ties it to the log, without leaking the error", async () => {

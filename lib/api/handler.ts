@@ -4,7 +4,8 @@
 // skip the check: there is no way to call apiRoute without one. The public endpoints (IM callback,
 // health, the sign-in API) do not use it; tests/integration/route-inventory.test.ts lists them.
 import { z } from "zod";
-import { ApiError, ForbiddenError, UnauthenticatedError } from "@/lib/api/errors";
+import { dashboardGate } from "@/lib/api/dashboard-gate";
+import { ApiError, ForbiddenError, UnauthenticatedError, UnavailableError } from "@/lib/api/errors";
 import { jsonError } from "@/lib/api/response";
 import { authenticate } from "@/lib/auth/authenticate";
 import type { Principal } from "@/lib/auth/principal";
@@ -16,7 +17,14 @@ import { errorId, log } from "@/lib/log";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P> = (request: Request, params: P, principal: Principal) => Promise<Response>;
-export type RouteOptions = { role: Role };
+export type RouteOptions = {
+  role: Role;
+  /**
+   * false: this GET skips the dashboard gate (lib/api/dashboard-gate.ts). Only for what must answer
+   * while the dashboard is saturated (metrics: a scrape that waited behind the load would hide it).
+   */
+  gated?: boolean;
+};
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -32,7 +40,10 @@ export function apiRoute<P = Record<string, never>>(first: Handler<P> | RouteOpt
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       const principal = await authorize(request, options.role);
-      return await handler(request, await context.params, principal);
+      const params = await context.params;
+      // Reads yield to the receiver (lib/api/dashboard-gate.ts); changes are few and not held up.
+      if (!SAFE_METHODS.has(request.method) || options.gated === false) return await handler(request, params, principal);
+      return await dashboardGate().run(() => handler(request, params, principal), request.signal);
     } catch (error) {
       return errorResponse(error, request);
     }
@@ -74,11 +85,11 @@ export function errorResponse(caught: unknown, request: Request): Response {
     });
   }
   if (error instanceof ApiError) {
-    return jsonError(error.status, {
-      code: error.code,
-      message: error.message,
-      ...(error.parameter ? { parameter: error.parameter } : {}),
-    });
+    return jsonError(
+      error.status,
+      { code: error.code, message: error.message, ...(error.parameter ? { parameter: error.parameter } : {}) },
+      { retryAfterSeconds: error instanceof UnavailableError ? error.retryAfterSeconds : undefined },
+    );
   }
   const id = errorId();
   const url = new URL(request.url);

@@ -13,7 +13,9 @@ export function jsonOk<T>(data: T, init: { status?: number } = {}): Response {
   return Response.json(data, { status: init.status ?? 200, headers: NO_STORE });
 }
 
-export function jsonError(status: number, error: ApiErrorBody["error"]): Response {
+export function jsonError(status: number, error: ApiErrorBody["error"], init: { retryAfterSeconds?: number } = {}): Response {
   const body: ApiErrorBody = { error };
-  return Response.json(body, { status, headers: NO_STORE });
+  const headers: Record<string, string> = { ...NO_STORE };
+  if (init.retryAfterSeconds !== undefined) headers["retry-after"] = String(init.retryAfterSeconds);
+  return Response.json(body, { status, headers });
 }

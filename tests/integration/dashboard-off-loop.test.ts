@@ -18,16 +18,16 @@ import { appDb } from "../support/recalls";
 // outlasts a callback's commit on a busy 2-core machine (100,000 did not, once, in a full run
 // beside a benchmark).
 const USERS = testDialect() === "sqlite" ? 400_000 : 200_000;
-// One heavy read per dashboard connection (the app runs on this machine, so it has as many): a
-// read queued behind another waits out its time budget on a busy machine and is answered 503, a
-// deliberate answer but not what this test is about.
+// One heavy read per dashboard connection (the app runs on this machine, so it has as many), and
+// the dashboard gate lets that many run at once: a read queued behind another waits out its time
+// budget on a busy machine and is answered 503, a deliberate answer but not what this test is about.
 const READS = testDialect() === "sqlite" ? SQLITE_READ_POOL.size : POSTGRES_POOLS.dashboard.max;
 const SORTS = ["recallsSent", "recallsReceived", "userId", "lastRecallAt"] as const;
 const HOUR = "2026-06-01T10:00:00.000Z";
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startApp();
+  app = await startApp({ env: { DASHBOARD_CONCURRENCY: String(READS) } });
   const db = await appDb(app);
   // Aggregate rows written directly (no recalls are needed for a ranged users list).
   if (dialectOf(db) === "sqlite") {

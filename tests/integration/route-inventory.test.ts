@@ -147,3 +147,16 @@ it("keeps the benchmark routes closed unless ENABLE_BENCH_ROUTES=1", async () =>
     expect(res.status, route).toBe(404);
   }
 });
+
+// Every dashboard read yields to the receiver (lib/api/dashboard-gate.ts) unless it is on this list.
+const UNGATED = new Set([
+  "/api/metrics", // a scrape must show an overloaded dashboard, not wait behind it
+  "/api/recalls/stream", // opening is cheap and limited on its own; reconnects must not be refused
+]);
+
+it("puts every dashboard read behind the dashboard gate except the listed few", () => {
+  const ungated = walk(APP_DIR)
+    .filter((file) => file.endsWith("route.ts") && /gated:\s*false/.test(readFileSync(file, "utf8")))
+    .map((file) => urlOf(file).pattern);
+  expect(new Set(ungated)).toEqual(UNGATED);
+});

@@ -5,8 +5,9 @@ import { isAllowedScraper, metricsResponse } from "@/lib/metrics";
 
 export const dynamic = "force-dynamic";
 
-// Any staff credential (an API token of any role, for Prometheus' bearer_token) may scrape.
-const withCredentials = apiRoute({ role: "viewer" }, () => metricsResponse());
+// Any staff credential (an API token of any role, for Prometheus' bearer_token) may scrape, and
+// does not wait behind dashboard reads: an overloaded dashboard is what a scrape must show.
+const withCredentials = apiRoute({ role: "viewer", gated: false }, () => metricsResponse());
 
 /** Prometheus text format. From METRICS_ALLOWED_CIDRS without credentials; elsewhere 401/403 like any API. */
 export function GET(request: Request, context: { params: Promise<Record<string, never>> }): Promise<Response> {

@@ -9,8 +9,13 @@ import { streamOwner } from "@/lib/recalls/stream-limits";
 
 export const dynamic = "force-dynamic";
 
-/** Server-Sent Events of new recalls matching the log's filters; resumes after Last-Event-ID. 429 past the stream limits. */
-export const GET = apiRoute({ role: "viewer" }, async (request, _params, principal) => {
+/**
+ * Server-Sent Events of new recalls matching the log's filters; resumes after Last-Event-ID. 429
+ * past the stream limits. Not behind the dashboard gate: opening is a query or two, the streams'
+ * reads are one shared poller's (lib/recalls/stream.ts), their number has its own limit, and every
+ * open dashboard reconnecting at once after a restart must not be turned away.
+ */
+export const GET = apiRoute({ role: "viewer", gated: false }, async (request, _params, principal) => {
   const query = parseQuery(recallStreamQuerySchema, request);
   const options = {
     after: resumeAfter(request, query),
