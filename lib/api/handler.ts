@@ -1,8 +1,9 @@
 // The one wrapper of every dashboard API: refuse cross-site browser requests -> authenticate
 // (session cookie or Bearer token) -> authorise (the route's declared minimum role, viewer unless
-// it says otherwise) -> call -> respond, mapping every error to the JSON envelope. A route cannot
-// skip the check: there is no way to call apiRoute without one. The public endpoints (IM callback,
-// health, the sign-in API) do not use it; tests/integration/route-inventory.test.ts lists them.
+// it says otherwise) -> for a read, wait its turn at the dashboard gate (lib/api/dashboard-gate.ts)
+// -> call -> respond, mapping every error to the JSON envelope. A route cannot skip the check:
+// there is no way to call apiRoute without one. The public endpoints (IM callback, health, the
+// sign-in API) do not use it; tests/integration/route-inventory.test.ts lists them.
 import { z } from "zod";
 import { dashboardGate } from "@/lib/api/dashboard-gate";
 import { ApiError, ForbiddenError, UnauthenticatedError, UnavailableError } from "@/lib/api/errors";
@@ -21,7 +22,8 @@ export type RouteOptions = {
   role: Role;
   /**
    * false: this GET skips the dashboard gate (lib/api/dashboard-gate.ts). Only for what must answer
-   * while the dashboard is saturated (metrics: a scrape that waited behind the load would hide it).
+   * while the dashboard is saturated (metrics, opening a live stream); the route inventory test
+   * lists them.
    */
   gated?: boolean;
 };
