@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "./config";
@@ -48,6 +49,11 @@ describe("parseConfig", () => {
     expect(c.enableBenchRoutes).toBe(false);
   });
 
+  it("runs one dashboard read per core but one (1 to 4) unless DASHBOARD_CONCURRENCY says otherwise", () => {
+    expect(parseConfig({}).dashboard.concurrency).toBe(Math.max(1, Math.min(4, availableParallelism() - 1)));
+    expect(parseConfig({ DASHBOARD_CONCURRENCY: "6" }).dashboard.concurrency).toBe(6);
+  });
+
   it("keeps recalls forever unless RETENTION_DAYS is set, and lets nobody scrape metrics without a token by default", () => {
     expect(parseConfig({}).retention).toEqual({ days: undefined });
     expect(parseConfig({}).metrics).toEqual({ allowedCidrs: [] });
@@ -94,6 +100,8 @@ describe("parseConfig", () => {
     [{ IM_CALLBACK_ALLOWED_CIDRS: "10.0.0.0/8, im.qq.com" }, /IM_CALLBACK_ALLOWED_CIDRS: "im.qq.com" is not an IP address or CIDR/],
     [{ PUBLIC_URL: "recalls.example.com" }, /PUBLIC_URL: expected the URL where users and IM reach this app/],
     [{ STREAM_MAX_CLIENTS: "0" }, /STREAM_MAX_CLIENTS: expected a whole number >= 1/],
+    [{ DASHBOARD_CONCURRENCY: "0" }, /DASHBOARD_CONCURRENCY: expected a whole number >= 1/],
+    [{ DASHBOARD_CONCURRENCY: "two" }, /DASHBOARD_CONCURRENCY: expected a whole number of requests/],
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: expected file:<path> \(SQLite\) or postgresql:/],
     [{ STREAM_POLL_MS: "soon" }, /STREAM_POLL_MS: expected a whole number of milliseconds/],
     [{ DATABASE_LISTEN_URL: "file:./x.db" }, /DATABASE_LISTEN_URL: expected postgresql:\/\/.*a direct connection/],

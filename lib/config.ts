@@ -211,9 +211,7 @@ const envSchema = z.object({
    * Dashboard reads one instance runs at once (lib/api/dashboard-gate.ts). By default one fewer
    * than the cores (at least 1, at most 4), leaving a core to the receiver.
    */
-  DASHBOARD_CONCURRENCY: positiveInt(Math.max(1, Math.min(4, availableParallelism() - 1)), "requests").refine((n) => n >= 1, {
-    error: "expected at least 1",
-  }),
+  DASHBOARD_CONCURRENCY: positiveInt(Math.max(1, Math.min(4, availableParallelism() - 1)), "requests"),
   PORT: z
     .string()
     .optional()
