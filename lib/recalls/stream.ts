@@ -336,12 +336,13 @@ class StreamPoller {
       this.pending = false;
       // Bound the scan by the newest position so that a filter matching nothing for a long while
       // does not re-read the same rows on every wake-up.
+      // Taken before the query, so that its snapshot is later than the wake-up; a wake-up during
+      // the query sets it again for the next round.
+      const catchUp = this.catchUp;
+      this.catchUp = false;
       const { top, horizon, next } = await this.top.top();
-      if (this.catchUp) {
-        this.catchUp = false;
-        // The newest transaction that can have committed before the wake-up.
-        if (this.awaited === undefined || next - 1n > this.awaited) this.awaited = next - 1n;
-      }
+      // The newest transaction that can have committed before the wake-up.
+      if (catchUp && (this.awaited === undefined || next - 1n > this.awaited)) this.awaited = next - 1n;
       // A notified commit still behind the horizon (an older transaction, perhaps in another
       // database of the cluster, has not ended): look again soon, not at the poll.
       if (this.awaited !== undefined && this.awaited < horizon) this.awaited = undefined;
