@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "./config";
+import { CORES_BUT_ONE, ConfigError, parseConfig } from "./config";
 
 describe("parseConfig", () => {
   it("reads forwarding mode, off by default", () => {
@@ -50,7 +50,9 @@ describe("parseConfig", () => {
   });
 
   it("runs one dashboard read per core but one (1 to 4) unless DASHBOARD_CONCURRENCY says otherwise", () => {
-    expect(parseConfig({}).dashboard.concurrency).toBe(Math.max(1, Math.min(4, availableParallelism() - 1)));
+    const expected = Math.max(1, Math.min(4, availableParallelism() - 1));
+    expect(CORES_BUT_ONE).toBe(expected);
+    expect(parseConfig({}).dashboard.concurrency).toBe(expected);
     expect(parseConfig({ DASHBOARD_CONCURRENCY: "6" }).dashboard.concurrency).toBe(6);
   });
 

@@ -27,6 +27,12 @@ const sdkAppIds = z
     error: "expected a comma-separated list of numeric SDKAppIDs, e.g. 1400000000 or 1400000000,1400000001",
   });
 
+/**
+ * One fewer than the cores, 1 to 4: how much dashboard work runs at once (the SQLite read threads,
+ * DASHBOARD_CONCURRENCY's default), so that a core stays with the receiver.
+ */
+export const CORES_BUT_ONE = Math.max(1, Math.min(4, availableParallelism() - 1));
+
 const positiveInt = (fallback: number, unit = "seconds") =>
   z
     .string()
@@ -211,7 +217,7 @@ const envSchema = z.object({
    * Dashboard reads one instance runs at once (lib/api/dashboard-gate.ts). By default one fewer
    * than the cores (at least 1, at most 4), leaving a core to the receiver.
    */
-  DASHBOARD_CONCURRENCY: positiveInt(Math.max(1, Math.min(4, availableParallelism() - 1)), "requests"),
+  DASHBOARD_CONCURRENCY: positiveInt(CORES_BUT_ONE, "requests"),
   PORT: z
     .string()
     .optional()

@@ -2,12 +2,11 @@
 // generated from the same models (prisma/sqlite is the source, prisma/postgresql is derived), so
 // the rest of the code sees one type.
 import { mkdirSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { type Config, config } from "@/lib/config";
+import { CORES_BUT_ONE, type Config, config } from "@/lib/config";
 import { withDatabase } from "@/lib/db/dialect";
 import { PrismaClient as PostgresClient } from "@/lib/db/generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/lib/db/generated/sqlite/client";
@@ -46,7 +45,7 @@ export type PostgresPoolRole = keyof typeof POSTGRES_POOLS;
  * threads left callbacks 0.42 of their unloaded rate (p99 216 ms), one thread 0.72 (p99 138 ms)
  * for 30% fewer dashboard answers (bench/ingest-load.bench.ts, docs/benchmarks.md).
  */
-export const SQLITE_READ_POOL = { size: Math.max(1, Math.min(4, availableParallelism() - 1)), budgetMs: 5_000, maxQueued: 256 } as const;
+export const SQLITE_READ_POOL = { size: CORES_BUT_ONE, budgetMs: 5_000, maxQueued: 256 } as const;
 
 /** PrismaPg, reporting its pool's use to /api/metrics once it has connected. */
 function watchedPg(role: PostgresPoolRole, options: ConstructorParameters<typeof PrismaPg>[0]): PrismaPg {
